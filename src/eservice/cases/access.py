@@ -1,0 +1,164 @@
+"""Reads that need permission: every getter checks who is asking.
+
+Someone who may not see an object gets the same NotFound as for an object
+that does not exist, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from eservice.accounts.models import OfficerRole, User
+from eservice.accounts.services import juristic_persons_for, officer_roles
+from eservice.cases.models import Application, TimelineEvent
+from eservice.cases.states import ACTIVE, PLAIN, Status
+from eservice.catalog.models import Agency
+from eservice.core import tracking
+from eservice.core.clock import now
+from eservice.core.errors import NotFound
+
+
+def applications_of(user: User) -> QuerySet[Application]:
+    """Return the applications the user filed or may act on for a juristic person."""
+    persons = juristic_persons_for(user).values("pk")
+    return (
+        Application.objects.filter(Q(applicant=user) | Q(on_behalf_of__in=persons))
+        .select_related("service_version", "agency")
+        .order_by("-created_at")
+    )
+
+
+def application_for_applicant(user: User, public_id: object) -> Application:
+    """Return one of the user's applications by its public id, or raise NotFound."""
+    if not user.is_authenticated:
+        raise NotFound(_("No such application."))
+    try:
+        app = applications_of(user).get(public_id=public_id)
+    except (Application.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(_("No such application.")) from exc
+    return app
+
+
+def case_for_officer(user: User, number: str) -> Application:
+    """Return a submitted case of one of the user's agencies by tracking number."""
+    try:
+        canonical = tracking.normalise(number)
+    except ValueError as exc:
+        raise NotFound(_("No such case.")) from exc
+    agencies = OfficerRole.objects.filter(user=user).values("agency_id") if user.is_authenticated else []
+    app = (
+        Application.objects.filter(tracking_number=canonical, agency_id__in=agencies)
+        .select_related("service_version", "agency", "applicant", "assigned_to", "on_behalf_of")
+        .first()
+    )
+    if app is None:
+        raise NotFound(_("No such case."))
+    return app
+
+
+def officer_agencies(user: User) -> list[Agency]:
+    """Return the agencies whose back office the user works in."""
+    return [role.agency for role in officer_roles(user)]
+
+
+@dataclass
+class QueueFilters:
+    status: str = ""
+    service: str = ""
+    overdue: bool = False
+    mine: bool = False
+
+
+def queue(user: User, agency: Agency, filters: QueueFilters) -> QuerySet[Application]:
+    """Return the agency's submitted cases, due soonest first; paused and closed last."""
+    if not OfficerRole.objects.filter(user=user, agency=agency).exists():
+        raise NotFound(_("No such agency."))
+    qs = (
+        Application.objects.filter(agency=agency)
+        .exclude(status=Status.DRAFT)
+        .select_related("service_version", "assigned_to")
+    )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    else:
+        qs = qs.filter(status__in=[*ACTIVE, Status.RETURNED])
+    if filters.service:
+        qs = qs.filter(service__code=filters.service)
+    if filters.overdue:
+        qs = qs.filter(status__in=ACTIVE, due_at__lt=now())
+    if filters.mine:
+        qs = qs.filter(assigned_to=user)
+    return qs.order_by(F("due_at").asc(nulls_last=True), "submitted_at", "id")
+
+
+@dataclass
+class PublicTimelineEntry:
+    at: datetime
+    status: str
+    label: str
+
+
+@dataclass
+class TrackingView:
+    """What anyone with the number may see: no names, no personal data."""
+
+    number: str
+    service_name_th: str
+    service_name_en: str
+    agency_name_th: str
+    agency_name_en: str
+    status: str
+    status_label: str
+    explanation: str
+    submitted_at: datetime | None
+    expected_by: datetime | None
+    paused: bool
+    overdue: bool
+    decided_at: datetime | None
+    timeline: list[PublicTimelineEntry]
+
+
+class Mistyped(NotFound):
+    code = "mistyped"
+
+
+def track(number: str) -> TrackingView:
+    """Return the public view of a case; a mistyped number never reaches the database."""
+    try:
+        canonical = tracking.normalise(number)
+    except tracking.Mistyped as exc:
+        raise Mistyped(
+            _("This tracking number has a typing mistake: please check each character.")
+        ) from exc
+    except tracking.Malformed as exc:
+        raise Mistyped(
+            _("A tracking number has 13 letters and digits, like 7K3M-XQ9P-2RTVH.")
+        ) from exc
+    app = (
+        Application.objects.filter(tracking_number=canonical)
+        .select_related("service_version", "agency")
+        .first()
+    )
+    if app is None:
+        raise NotFound(_("No application has this tracking number."))
+    events = TimelineEvent.objects.filter(
+        application=app, kind=TimelineEvent.Kind.TRANSITION, internal=False
+    ).order_by("at", "id")
+    entries = [
+        PublicTimelineEntry(at=e.at, status=e.to_status, label=str(Status(e.to_status).label))
+        for e in events
+    ]
+    status = Status(app.status)
+    return TrackingView(
+        number=canonical,
+        service_name_th=app.service_version.name_th, service_name_en=app.service_version.name_en,
+        agency_name_th=app.agency.name_th, agency_name_en=app.agency.name_en,
+        status=status.value, status_label=str(status.label), explanation=str(PLAIN[status]),
+        submitted_at=app.submitted_at, expected_by=app.due_at if status in ACTIVE else None,
+        paused=status == Status.RETURNED, overdue=app.is_overdue, decided_at=app.decided_at,
+        timeline=entries,
+    )

@@ -1,0 +1,69 @@
+"""The ``eservice`` command for operators.
+
+    eservice demo [--reset]       migrate, load demo data, print accounts, serve
+    eservice serve                serve with gunicorn on $HOST:$PORT
+    eservice migrate              apply database migrations
+    eservice import-services FILE import service manuals (YAML or JSON)
+    eservice export-services      print every current manual as YAML
+    eservice verify-audit         check the audit log's hash chain
+    eservice manage ...           any Django management command
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eservice.settings")
+    import django
+
+    django.setup()
+
+
+def _serve(extra: list[str]) -> None:
+    from django.conf import settings
+
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    args = ["gunicorn", "eservice.wsgi:application", "--bind", f"{host}:{port}",
+            "--workers", workers, "--access-logfile", "-", *extra]
+    if settings.DEBUG:
+        args += ["--reload-engine", "auto"]
+    os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return
+    command, rest = argv[0], argv[1:]
+    _setup()
+    from django.core.management import call_command, execute_from_command_line
+
+    if command == "serve":
+        _serve(rest)
+    elif command == "demo":
+        call_command("demo", *rest)
+        if "--no-serve" not in rest:
+            _serve([])
+    elif command == "migrate":
+        call_command("migrate", *rest)
+        call_command("createcachetable")
+    elif command == "import-services":
+        call_command("import_services", *rest)
+    elif command == "export-services":
+        call_command("export_services", *rest)
+    elif command == "verify-audit":
+        call_command("verify_audit", *rest)
+    elif command == "manage":
+        execute_from_command_line(["eservice", *rest])
+    else:
+        execute_from_command_line(["eservice", command, *rest])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+"""Public read API of the documents module."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from eservice.documents.models import EvidenceFile
+
+
+def evidence_for(application_id: int) -> QuerySet[EvidenceFile]:
+    """Return an application's uploaded files, by requirement then upload time."""
+    return EvidenceFile.objects.filter(application_id=application_id).order_by(
+        "requirement_code", "uploaded_at"
+    )
