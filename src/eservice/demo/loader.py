@@ -1,0 +1,240 @@
+"""Load the demo: catalog, accounts and applications with a real history.
+
+Applications are created through the same actions a person would use, with
+the clock set back so that the history spans the last weeks on working days.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.db import transaction
+
+from eservice.accounts.models import JuristicPerson, OfficerRole, Representation, User
+from eservice.cases import actions
+from eservice.cases.models import Application
+from eservice.catalog.importer import import_file
+from eservice.catalog.models import Agency, Service
+from eservice.core import clock
+from eservice.core.workdays import WorkingCalendar
+from eservice.demo.fakes import answers_for, demo_pdf, person, thai_pin
+
+CATALOG_FILE = Path(__file__).parent / "data" / "catalog.yaml"
+PASSWORD = "demo"
+ROLES = ["clerk", "reviewer", "approver", "admin"]
+COMPANY_REG = "0105558012349"  # valid check digit; clearly a demo company
+
+
+@dataclass
+class Plan:
+    """Drive one application to a state, starting ``start`` working days ago."""
+
+    user: str
+    service: str
+    target: str  # draft|submitted|checking|returned|in_review:<step>|approved|rejected|withdrawn|closed
+    start: int
+    for_company: bool = False
+
+
+CITIZEN1_PLANS = [
+    Plan("citizen1", "certificate-of-residence", "approved", 12),
+    Plan("citizen1", "building-permit", "in_review:2", 9),
+    Plan("citizen1", "food-shop-licence", "returned", 4),
+    Plan("citizen1", "change-of-address", "submitted", 0),
+    Plan("citizen1", "health-hazard-business-licence", "checking", 40),
+    Plan("citizen1", "signboard-permit", "draft", 0),
+]
+COMPANY_PLANS = [
+    Plan("company1", "limited-company-registration", "approved", 15, for_company=True),
+    Plan("company1", "factory-licence", "in_review:1", 6, for_company=True),
+]
+
+
+def _user(username: str, **fields: Any) -> User:
+    user, created = User.objects.get_or_create(username=username, defaults=fields)
+    if created:
+        user.set_password(PASSWORD)
+        user.save()
+    return user
+
+
+def _officers(out: TextIO) -> None:
+    for agency in Agency.objects.all():
+        for role in ROLES:
+            user = _user(f"{agency.code}-{role}", full_name_th=f"เจ้าหน้าที่ {agency.name_th} ({role})",
+                         full_name_en=f"{agency.name_en} {role}")
+            OfficerRole.objects.get_or_create(
+                user=user, agency=agency,
+                defaults={"role": role, "position_th": {"clerk": "เจ้าพนักงานธุรการ",
+                          "reviewer": "นักวิชาการ", "approver": "ผู้อำนวยการ",
+                          "admin": "ผู้ดูแลระบบของหน่วยงาน"}[role],
+                          "position_en": {"clerk": "Clerk", "reviewer": "Officer",
+                          "approver": "Director", "admin": "Agency administrator"}[role]},
+            )
+
+
+class Demo:
+    def __init__(self, out: TextIO, seed: int = 2569) -> None:
+        self.out = out
+        self.rng = random.Random(seed)
+        self.calendar = WorkingCalendar.default()
+        self.today = clock.now().astimezone(self.calendar.tz).date()
+
+    def moment(self, working_days_ago: int, hour: float) -> datetime:
+        """Return a time of day on the n-th working day before today (today if 0)."""
+        day = self.today
+        if not self.calendar.is_working_day(day):
+            working_days_ago = max(working_days_ago, 1)
+        for _ in range(working_days_ago):
+            day -= timedelta(days=1)
+            while not self.calendar.is_working_day(day):
+                day -= timedelta(days=1)
+        h, m = int(hour), int((hour % 1) * 60)
+        moment = datetime.combine(day, time(h, m), tzinfo=self.calendar.tz)
+        return min(moment, clock.now() - timedelta(minutes=5))
+
+    def run(self) -> None:
+        with transaction.atomic():
+            import_file(CATALOG_FILE, actor="demo")
+            _officers(self.out)
+            admin = _user("admin", full_name_th="ผู้ดูแลระบบ", full_name_en="Platform administrator")
+            admin.is_staff = admin.is_superuser = True
+            admin.save()
+            _user("citizen1", full_name_th="สมชาย ใจดี", full_name_en="Somchai Jaidee",
+                  national_id="1103700012346", phone="0812345678")
+            company = _user("company1", full_name_th="สมหญิง รักไทย", full_name_en="Somying Rakthai",
+                            national_id=thai_pin(self.rng, 3))
+            jp, _ = JuristicPerson.objects.get_or_create(
+                registration_number=COMPANY_REG,
+                defaults={"name_th": "บริษัท ตัวอย่างการค้า จำกัด (ข้อมูลสาธิต)",
+                          "name_en": "Example Trading Co., Ltd. (demo)"},
+            )
+            Representation.objects.get_or_create(user=company, juristic_person=jp,
+                                                 defaults={"capacity": "director"})
+            plans = list(CITIZEN1_PLANS) + list(COMPANY_PLANS) + self._crowd()
+            steps: list[tuple[datetime, int, Callable[[], None]]] = []
+            for index, plan in enumerate(plans):
+                steps += [(m, index, fn) for m, fn in self._schedule(plan)]
+            for moment, _, fn in sorted(steps, key=lambda s: (s[0], s[1])):
+                with clock.fixed_at(moment):
+                    fn()
+
+    def _crowd(self) -> list[Plan]:
+        """Other applicants, so every agency's queue has work in it."""
+        targets = ["submitted", "checking", "returned", "in_review:1", "in_review:2", "approved",
+                   "approved", "rejected", "withdrawn", "closed"]
+        codes = list(Service.objects.filter(is_active=True).values_list("code", flat=True))
+        plans = []
+        for i in range(48):
+            info = person(self.rng, i + 1)
+            _user(f"citizen{i + 2}", **info)
+            plans.append(Plan(f"citizen{i + 2}", self.rng.choice(codes), self.rng.choice(targets),
+                              self.rng.randint(0, 30)))
+        return plans
+
+    def _schedule(self, plan: Plan) -> list[tuple[datetime, Callable[[], None]]]:
+        service = Service.objects.filter(code=plan.service).first()
+        if service is None:
+            return []
+        user = User.objects.get(username=plan.user)
+        agency = service.agency.code
+        ctx: dict[str, Application] = {}
+        officer = {r: User.objects.get(username=f"{agency}-{r}") for r in ROLES}
+        day, hour = plan.start, 9.0
+        events: list[tuple[datetime, Callable[[], None]]] = []
+
+        def at(fn: Callable[[], None], hours: float = 1.5) -> None:
+            nonlocal day, hour
+            events.append((self.moment(day, hour), fn))
+            hour += hours
+            if hour >= 16:
+                day, hour = max(day - 1, 0), 9.0
+
+        def next_day() -> None:
+            nonlocal day, hour
+            day, hour = max(day - 1, 0), 9.0
+
+        def create() -> None:
+            company = JuristicPerson.objects.get(registration_number=COMPANY_REG) if plan.for_company else None
+            app = actions.start_application(user, service, company, language="th")
+            version = app.service_version
+            actions.save_answers(app, user, answers_for(version.form_schema, user.national_id or "", self.rng))
+            for doc in version.documents.all():
+                if doc.required:
+                    actions.upload_document(app, user, doc.code, demo_pdf(doc.code))
+            ctx["app"] = app
+
+        at(create, 0.5)
+        if plan.target == "draft":
+            return events
+        at(lambda: actions.submit(ctx["app"], user))
+        if plan.target == "submitted":
+            return events
+        at(lambda: actions.start_check(ctx["app"], officer["clerk"]))
+        if plan.target == "checking":
+            return events
+        if plan.target in ("returned", "withdrawn") or self.rng.random() < 0.2:
+            first_doc = service.current_version.documents.first()  # type: ignore[union-attr]
+            if first_doc is not None:
+                at(lambda: actions.request_documents(
+                    ctx["app"], officer["clerk"], [{"code": first_doc.code}],
+                    "เอกสารที่แนบมาไม่ชัดเจน กรุณาแนบใหม่ (ข้อมูลสาธิต)", 7))
+                if plan.target == "returned":
+                    return events
+                if plan.target == "withdrawn":
+                    next_day()
+                    at(lambda: actions.withdraw(ctx["app"], user, "ไม่ประสงค์ดำเนินการต่อ"))
+                    return events
+                next_day()
+
+                def resend(code: str = first_doc.code) -> None:
+                    actions.upload_document(ctx["app"], user, code, demo_pdf(code))
+                    actions.resubmit(ctx["app"], user, "แนบเอกสารใหม่แล้ว")
+
+                at(resend)
+        if plan.target == "withdrawn":
+            at(lambda: actions.withdraw(ctx["app"], user, "ไม่ประสงค์ดำเนินการต่อ"))
+            return events
+        at(lambda: actions.accept_documents(ctx["app"], officer["clerk"]))
+        steps = list(service.current_version.steps.all())  # type: ignore[union-attr]
+        stop_at = int(plan.target.split(":")[1]) if plan.target.startswith("in_review:") else len(steps)
+        for step in steps[: max(0, min(stop_at, len(steps)) - 1)]:
+            next_day()
+            at(lambda role=step.role: actions.complete_step(ctx["app"], officer[role], "ดำเนินการแล้ว"))
+        if plan.target.startswith("in_review"):
+            return events
+        next_day()
+        if plan.target == "rejected":
+            at(lambda: actions.reject(
+                ctx["app"], officer["approver"],
+                "สถานที่ไม่เป็นไปตามหลักเกณฑ์ที่กำหนดในข้อบัญญัติท้องถิ่น (ข้อมูลสาธิต)",
+                "อุทธรณ์ต่อผู้มีอำนาจภายใน 30 วันนับแต่วันที่ได้รับแจ้งคำสั่ง"))
+        else:
+            at(lambda: actions.approve(ctx["app"], officer["approver"], "อนุญาตตามคำขอ"))
+        if plan.target == "closed":
+            at(lambda: actions.close(ctx["app"], officer["clerk"]))
+        return events
+
+
+def load(out: TextIO) -> None:
+    """Load the whole demo (call on an empty database)."""
+    Demo(out).run()
+
+
+def print_accounts(out: TextIO) -> None:
+    """Print the demo accounts people sign in with."""
+    agencies = list(Agency.objects.filter(services__isnull=False).distinct().values_list("code", flat=True))
+    out.write(
+        "\nDemo accounts (password: demo)\n"
+        "  citizen1   applicant (person with a Thai national ID), has applications in several states\n"
+        "  company1   applicant acting for Example Trading Co., Ltd. (demo)\n"
+        "  admin      platform administrator (/admin is not exposed; manage with `eservice manage`)\n"
+        "  officers:  <agency>-clerk, <agency>-reviewer, <agency>-approver, <agency>-admin for agencies:\n"
+    )
+    for code in agencies:
+        out.write(f"             {code}\n")
