@@ -1,0 +1,194 @@
+"""Shared fixtures: isolated files and cache, an imported catalog, and personas.
+
+Personas follow the people who use the platform: an applicant and another
+applicant, officers of agency A (a municipality) in each role, officers of
+agency B (a district office), a company's representative and an outsider.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from tests import factories
+from tests.factories import AGENCY_A, AGENCY_B, FOOD_SHOP, HOUSE_COPY, thai_id
+
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Create the database cache table ("eservice_cache") once the test database exists."""
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files_and_cache(request: pytest.FixtureRequest, settings: Any, tmp_path: Any) -> None:
+    """Store uploads under the test's own directory and start with an empty cache."""
+    media = tmp_path / "media"
+    media.mkdir()
+    settings.MEDIA_ROOT = str(media)
+    storages = {**settings.STORAGES}
+    storages["default"] = {
+        **storages["default"],
+        "OPTIONS": {**storages["default"].get("OPTIONS", {}), "location": str(media)},
+    }
+    settings.STORAGES = storages
+    uses_db = request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(
+        request.fixturenames
+    )
+    if uses_db:
+        # The default cache is a database table: only touch it when the test may use the DB.
+        if "transactional_db" in request.fixturenames:
+            request.getfixturevalue("transactional_db")
+        else:
+            request.getfixturevalue("db")
+        cache.clear()
+
+
+@pytest.fixture
+def media_root(settings: Any) -> Any:
+    from pathlib import Path
+
+    return Path(settings.MEDIA_ROOT)
+
+
+@dataclass
+class Catalog:
+    agency_a: Any
+    agency_b: Any
+    food_shop: Any
+    house_copy: Any
+
+
+@pytest.fixture
+def catalog(db: None) -> Catalog:
+    """Import the standard service file (agencies A and B and their services)."""
+    from eservice.catalog.importer import import_data
+    from eservice.catalog.models import Agency, Service
+
+    import_data(factories.service_file(), "catalog.yaml", actor="tests")
+    return Catalog(
+        agency_a=Agency.objects.get(code=AGENCY_A),
+        agency_b=Agency.objects.get(code=AGENCY_B),
+        food_shop=Service.objects.select_related("current_version").get(code=FOOD_SHOP),
+        house_copy=Service.objects.select_related("current_version").get(code=HOUSE_COPY),
+    )
+
+
+# --- personas ----------------------------------------------------------------------
+
+
+def _user(username: str, national_id: str | None = None, **extra: Any) -> Any:
+    from eservice.accounts.models import User
+
+    user = User.objects.create_user(username=username, password="correct horse battery", **extra)
+    if national_id:
+        user.national_id = national_id
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=["national_id"])
+    return user
+
+
+def _officer(username: str, agency: Any, role: str) -> Any:
+    from eservice.accounts.models import OfficerRole
+
+    user = _user(username, full_name_th=f"เจ้าหน้าที่ {username}", full_name_en=f"Officer {username}")
+    OfficerRole.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+@pytest.fixture
+def applicant(db: None) -> Any:
+    return _user(
+        "somchai", thai_id("110170020703"), full_name_th="สมชาย ใจดี",
+        full_name_en="Somchai Jaidee", email="somchai@example.com",
+    )
+
+
+@pytest.fixture
+def other_applicant(db: None) -> Any:
+    return _user(
+        "malee", thai_id("310010012345"), full_name_th="มาลี มีสุข", full_name_en="Malee Meesuk"
+    )
+
+
+@pytest.fixture
+def outsider(db: None) -> Any:
+    return _user("outsider", thai_id("150990004567"), full_name_th="คนนอก ไม่เกี่ยว")
+
+
+@pytest.fixture
+def clerk_a(catalog: Catalog) -> Any:
+    return _officer("clerk_a", catalog.agency_a, "clerk")
+
+
+@pytest.fixture
+def reviewer_a(catalog: Catalog) -> Any:
+    return _officer("reviewer_a", catalog.agency_a, "reviewer")
+
+
+@pytest.fixture
+def approver_a(catalog: Catalog) -> Any:
+    return _officer("approver_a", catalog.agency_a, "approver")
+
+
+@pytest.fixture
+def admin_a(catalog: Catalog) -> Any:
+    return _officer("admin_a", catalog.agency_a, "admin")
+
+
+@pytest.fixture
+def clerk_b(catalog: Catalog) -> Any:
+    return _officer("clerk_b", catalog.agency_b, "clerk")
+
+
+@pytest.fixture
+def approver_b(catalog: Catalog) -> Any:
+    return _officer("approver_b", catalog.agency_b, "approver")
+
+
+COMPANY_REGISTRATION_NUMBER = "0105536112014"
+
+
+@pytest.fixture
+def company(db: None) -> Any:
+    from eservice.accounts.models import JuristicPerson
+
+    person = JuristicPerson(
+        registration_number=COMPANY_REGISTRATION_NUMBER,
+        name_th="บริษัท ข้าวซอยล้านนา จำกัด", name_en="Khao Soi Lanna Co., Ltd.",
+    )
+    person.full_clean()  # the registration number passes stdnum.th.moa
+    person.save()
+    return person
+
+
+@pytest.fixture
+def company_rep(company: Any) -> Any:
+    from eservice.accounts.models import Representation
+
+    user = _user("director", thai_id("110350012398"), full_name_th="ประเสริฐ ล้านนา")
+    Representation.objects.create(user=user, juristic_person=company, capacity="director")
+    return user
+
+
+# --- time --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock(time_machine: Any) -> Any:
+    """Return ``set(datetime)`` that freezes time at the given instant."""
+
+    class Clock:
+        def set(self, moment: datetime) -> datetime:
+            time_machine.move_to(moment, tick=False)
+            return moment
+
+    return Clock()
