@@ -1,2 +1,40 @@
-from django.urls import path
-urlpatterns: list = []
+"""The REST API, mounted at /api/v1/ (see docs/api.md)."""
+
+from django.urls import URLPattern, path, re_path
+
+from eservice.accounts.api import ObtainToken
+from eservice.cases import api as cases
+from eservice.catalog import api as catalog
+
+urlpatterns: list[URLPattern] = [
+    path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    # Catalog (public)
+    path("services/", catalog.ServiceList.as_view(), name="api-services"),
+    path("services/<slug:code>/", catalog.ServiceDetail.as_view(), name="api-service"),
+    # Applicant
+    path("applications/", cases.ApplicationListCreate.as_view(), name="api-applications"),
+    path("applications/<uuid:public_id>/", cases.ApplicationDetail.as_view(),
+         name="api-application"),
+    path("applications/<uuid:public_id>/documents/", cases.ApplicationDocuments.as_view(),
+         name="api-application-documents"),
+    path("applications/<uuid:public_id>/documents/<uuid:document_id>/",
+         cases.ApplicationDocument.as_view(), name="api-application-document"),
+    path("applications/<uuid:public_id>/submit/", cases.ApplicationSubmit.as_view(),
+         name="api-application-submit"),
+    path("applications/<uuid:public_id>/resubmit/", cases.ApplicationResubmit.as_view(),
+         name="api-application-resubmit"),
+    path("applications/<uuid:public_id>/withdraw/", cases.ApplicationWithdraw.as_view(),
+         name="api-application-withdraw"),
+    # Officer
+    path("cases/", cases.CaseQueue.as_view(), name="api-cases"),
+    path("cases/<str:tracking_number>/", cases.CaseDetail.as_view(), name="api-case"),
+    *[
+        path(f"cases/<str:tracking_number>/actions/{name}/", view.as_view(),
+             name=f"api-case-{name.replace('_', '-')}")
+        for name, view in cases.CASE_ACTIONS.items()
+    ],
+    # Track & trace (public, rate-limited)
+    path("track/<str:number>/", cases.Track.as_view(), name="api-track"),
+    # Anything else under /api/v1/, unknown case actions included: a JSON 404.
+    re_path(r"^", cases.NotFoundView.as_view()),
+]
