@@ -48,7 +48,7 @@ typecheck: .venv/.synced
 
 ## Regenerate the committed OpenAPI document
 schema: .venv/.synced
-	$(RUN) eservice manage spectacular --file docs/openapi.yaml --validate
+	$(RUN) eservice manage spectacular --lang en --file docs/openapi.yaml --validate --fail-on-warn
 
 ## Extract and compile translations (needs gettext)
 messages: .venv/.synced

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from tests import factories
-from tests.factories import AGENCY_A, AGENCY_B, FOOD_SHOP, HOUSE_COPY, thai_id
+from tests.factories import AGENCY_A, AGENCY_B, FOOD_SHOP, HOUSE_COPY, MONDAY_MORNING, case_in, thai_id
 
 _DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
 
@@ -40,6 +40,8 @@ def _isolated_files_and_cache(request: pytest.FixtureRequest, settings: Any, tmp
         "OPTIONS": {**storages["default"].get("OPTIONS", {}), "location": str(media)},
     }
     settings.STORAGES = storages
+    # Personas have passwords; the production hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     uses_db = request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(
         request.fixturenames
     )
@@ -192,3 +194,25 @@ def clock(time_machine: Any) -> Any:
             return moment
 
     return Clock()
+
+
+@pytest.fixture
+def monday(clock: Any) -> datetime:
+    """Freeze time on an ordinary working Monday (9 March 2026, 09:00 in Bangkok)."""
+    return clock.set(MONDAY_MORNING)
+
+
+@pytest.fixture
+def make_case(
+    monday: datetime, catalog: Catalog, applicant: Any, clerk_a: Any, reviewer_a: Any,
+    approver_a: Any,
+) -> Any:
+    """Return ``make_case(status)``: a food-shop case of the applicant in that status."""
+
+    def make(status: str) -> Any:
+        return case_in(
+            status, applicant=applicant, service=catalog.food_shop,
+            clerk=clerk_a, reviewer=reviewer_a, approver=approver_a,
+        )
+
+    return make

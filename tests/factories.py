@@ -30,6 +30,10 @@ def bangkok(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> 
     return datetime(year, month, day, hour, minute, tzinfo=BANGKOK)
 
 
+# An ordinary working Monday: the default frozen "now" of case tests.
+MONDAY_MORNING = datetime(2026, 3, 9, 9, 0, tzinfo=BANGKOK)
+
+
 def thai_id(first12: str) -> str:
     """Return a 13-digit Thai national ID number: the 12 digits plus their check digit."""
     number = first12 + pin.calc_check_digit(first12)
@@ -313,6 +317,15 @@ def valid_answers(service_code: str) -> dict[str, Any]:
     return copy.deepcopy(VALID_ANSWERS[service_code])
 
 
+def answers_for(service: Any) -> dict[str, Any]:
+    """Return valid answers for a service whose form is one of the two standard forms."""
+    props = set(service.current_version.form_schema["properties"])
+    for answers in VALID_ANSWERS.values():
+        if set(answers) <= props:
+            return copy.deepcopy(answers)
+    raise LookupError(service.code)
+
+
 # --- uploads -----------------------------------------------------------------------
 
 
@@ -374,7 +387,7 @@ def submitted_application(
     app = actions.start_application(
         applicant, service, on_behalf_of=on_behalf_of, client_key=client_key
     )
-    actions.save_answers(app, applicant, valid_answers(service.code) if answers is None else answers)
+    actions.save_answers(app, applicant, answers_for(service) if answers is None else answers)
     if documents is None:
         documents = list(
             service.current_version.documents.filter(required=True).values_list("code", flat=True)
@@ -389,4 +402,71 @@ def draft_application(applicant: Any, service: Any, **kwargs: Any) -> Any:
     from eservice.cases import actions
 
     app = actions.start_application(applicant, service, **kwargs)
-    return actions.save_answers(app, applicant, valid_answers(service.code))
+    return actions.save_answers(app, applicant, answers_for(service))
+
+
+REQUESTED_DOCUMENT = "house-registration"
+
+
+def case_in(
+    status: str,
+    *,
+    applicant: Any,
+    service: Any,
+    clerk: Any,
+    reviewer: Any,
+    approver: Any,
+) -> Any:
+    """Return an application brought to ``status`` through the real actions (a factory trait).
+
+    draft: answers filled and required documents attached, ready to submit;
+    returned: the clerk asked for the house registration again;
+    in_review: documents accepted, step 1 in progress;
+    approved/closed: every step done; rejected: refused during step 1;
+    withdrawn: withdrawn right after submission.
+    """
+    from eservice.cases import actions
+
+    if status == "draft":
+        app = draft_application(applicant, service)
+        for code in service.current_version.documents.filter(required=True).values_list(
+            "code", flat=True
+        ):
+            actions.upload_document(app, applicant, code, pdf_upload(f"{code}.pdf"))
+        return app
+    app = submitted_application(applicant, service)
+    if status == "submitted":
+        return app
+    if status == "withdrawn":
+        return actions.withdraw(app, applicant, "เปลี่ยนใจ")
+    app = actions.start_check(app, clerk)
+    if status == "checking":
+        return app
+    if status == "returned":
+        return actions.request_documents(
+            app, clerk, [{"code": REQUESTED_DOCUMENT}], note="สำเนาไม่ชัด กรุณาส่งใหม่"
+        )
+    app = actions.accept_documents(app, clerk)
+    if status == "in_review":
+        return app
+    if status == "rejected":
+        return actions.reject(app, approver, "สถานที่ไม่ถูกสุขลักษณะ", "อุทธรณ์ได้ภายใน 30 วัน")
+    app = advance_to_last_step(app, clerk=clerk, reviewer=reviewer)
+    app = actions.approve(app, approver, "อนุญาตตามคำขอ")
+    if status == "approved":
+        return app
+    if status == "closed":
+        return actions.close(app, clerk)
+    raise ValueError(status)
+
+
+def advance_to_last_step(app: Any, *, clerk: Any, reviewer: Any) -> Any:
+    """Complete every step but the last, each by an officer of the step's role."""
+    from eservice.cases import actions
+
+    by_role = {"clerk": clerk, "reviewer": reviewer}
+    last = app.service_version.steps.count()
+    while app.current_step < last:
+        role = app.service_version.steps.get(position=app.current_step).role
+        app = actions.complete_step(app, by_role[role], "เรียบร้อย")
+    return app

@@ -13,24 +13,43 @@ urlpatterns: list[URLPattern] = [
     path("services/<slug:code>/", catalog.ServiceDetail.as_view(), name="api-service"),
     # Applicant
     path("applications/", cases.ApplicationListCreate.as_view(), name="api-applications"),
-    path("applications/<uuid:public_id>/", cases.ApplicationDetail.as_view(),
-         name="api-application"),
-    path("applications/<uuid:public_id>/documents/", cases.ApplicationDocuments.as_view(),
-         name="api-application-documents"),
-    path("applications/<uuid:public_id>/documents/<uuid:document_id>/",
-         cases.ApplicationDocument.as_view(), name="api-application-document"),
-    path("applications/<uuid:public_id>/submit/", cases.ApplicationSubmit.as_view(),
-         name="api-application-submit"),
-    path("applications/<uuid:public_id>/resubmit/", cases.ApplicationResubmit.as_view(),
-         name="api-application-resubmit"),
-    path("applications/<uuid:public_id>/withdraw/", cases.ApplicationWithdraw.as_view(),
-         name="api-application-withdraw"),
+    path(
+        "applications/<uuid:public_id>/", cases.ApplicationDetail.as_view(), name="api-application"
+    ),
+    path(
+        "applications/<uuid:public_id>/documents/",
+        cases.ApplicationDocuments.as_view(),
+        name="api-application-documents",
+    ),
+    path(
+        "applications/<uuid:public_id>/documents/<uuid:document_id>/",
+        cases.ApplicationDocument.as_view(),
+        name="api-application-document",
+    ),
+    path(
+        "applications/<uuid:public_id>/submit/",
+        cases.ApplicationSubmit.as_view(),
+        name="api-application-submit",
+    ),
+    path(
+        "applications/<uuid:public_id>/resubmit/",
+        cases.ApplicationResubmit.as_view(),
+        name="api-application-resubmit",
+    ),
+    path(
+        "applications/<uuid:public_id>/withdraw/",
+        cases.ApplicationWithdraw.as_view(),
+        name="api-application-withdraw",
+    ),
     # Officer
     path("cases/", cases.CaseQueue.as_view(), name="api-cases"),
     path("cases/<str:tracking_number>/", cases.CaseDetail.as_view(), name="api-case"),
     *[
-        path(f"cases/<str:tracking_number>/actions/{name}/", view.as_view(),
-             name=f"api-case-{name.replace('_', '-')}")
+        path(
+            f"cases/<str:tracking_number>/actions/{name}/",
+            view.as_view(),
+            name=f"api-case-{name.replace('_', '-')}",
+        )
         for name, view in cases.CASE_ACTIONS.items()
     ],
     # Track & trace (public, rate-limited)

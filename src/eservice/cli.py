@@ -1,25 +1,29 @@
 """The ``eservice`` command for operators.
 
-    eservice demo [--reset]       migrate, load demo data, print accounts, serve
-    eservice serve                serve with gunicorn on $HOST:$PORT
-    eservice migrate              apply database migrations
-    eservice import-services FILE import service manuals (YAML or JSON)
-    eservice export-services      print every current manual as YAML
-    eservice verify-audit         check the audit log's hash chain
-    eservice manage ...           any Django management command
+eservice demo [--reset]       migrate, load demo data, print accounts, serve
+eservice serve                serve with gunicorn on $HOST:$PORT
+eservice migrate              apply database migrations
+eservice import-services FILE import service manuals (YAML or JSON)
+eservice export-services      print every current manual as YAML
+eservice verify-audit         check the audit log's hash chain
+eservice manage ...           any Django management command
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eservice.settings")
     import django
+    from django.conf import settings
 
     django.setup()
+    # The embedded database and uploads live here; create it on first use.
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
 
 
 def _serve(extra: list[str]) -> None:
@@ -28,8 +32,17 @@ def _serve(extra: list[str]) -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     workers = os.environ.get("WEB_CONCURRENCY", "2")
-    args = ["gunicorn", "eservice.wsgi:application", "--bind", f"{host}:{port}",
-            "--workers", workers, "--access-logfile", "-", *extra]
+    args = [
+        "gunicorn",
+        "eservice.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        workers,
+        "--access-logfile",
+        "-",
+        *extra,
+    ]
     if settings.DEBUG:
         args += ["--reload-engine", "auto"]
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606

@@ -19,7 +19,7 @@ from eservice.env import env_bool, env_int, env_list, env_str
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("ESERVICE_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 
-DEMO_SECRET_KEY = "demo-insecure-secret-key-do-not-use-in-production"  # noqa: S105
+DEMO_SECRET_KEY = "demo-insecure-secret-key-do-not-use-in-production"
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Turns a blocked rate limit into RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -189,6 +191,8 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 
 # Track-and-trace lookups allowed per client address and minute.
 TRACK_RATE_LIMIT = env_str("TRACK_RATE_LIMIT", "30/m")
+# Sign-in attempts (web and API token) allowed per client address.
+LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "20/m")
 RATELIMIT_VIEW = "eservice.core.views.rate_limited"
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR") or None
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils.decorators import method_decorator
+from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
@@ -11,8 +14,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from eservice.audit.actions import record
 from eservice.catalog.serializers import ErrorSerializer
 from eservice.core.errors import DomainError
+
+
+def _login_rate(group: str, request: object) -> str:
+    return settings.LOGIN_RATE_LIMIT
 
 
 class TokenSerializer(serializers.Serializer):
@@ -29,7 +37,8 @@ class ObtainToken(ObtainAuthToken):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        tags=["Authentication"], operation_id="auth_token_create",
+        tags=["Authentication"],
+        operation_id="auth_token_create",
         summary="Get an API token",
         description="Exchange a username and password for the account's token. The same "
         "token is returned until it is revoked.",
@@ -44,6 +53,7 @@ class ObtainToken(ObtainAuthToken):
         },
         auth=[],
     )
+    @method_decorator(ratelimit(key="ip", rate=_login_rate, group="login", block=True))
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
@@ -51,5 +61,8 @@ class ObtainToken(ObtainAuthToken):
             if "non_field_errors" in problems:
                 raise DomainError(problems["non_field_errors"][0], code="invalid_credentials")
             raise exceptions.ValidationError(problems)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        if created:
+            record(user.username, "accounts.token_issued", "user", str(user.pk), {})
         return Response(TokenSerializer({"token": token.key}).data)

@@ -29,7 +29,11 @@ class User(AbstractUser):
         ENGLISH = "en", _("English")
 
     national_id = models.CharField(
-        _("national ID number"), max_length=13, unique=True, null=True, blank=True,
+        _("national ID number"),
+        max_length=13,
+        unique=True,
+        null=True,
+        blank=True,
         validators=[validate_national_id],
     )
     full_name_th = models.CharField(_("full name (Thai)"), max_length=200, blank=True)
@@ -74,6 +78,9 @@ class Representation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "juristic_person"], name="one_representation")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} for {self.juristic_person_id}"
 
 
 class OfficerRole(models.Model):

@@ -19,11 +19,17 @@ def officer_roles(user: User) -> QuerySet[OfficerRole]:
     return OfficerRole.objects.filter(user=user).select_related("agency").order_by("agency__code")
 
 
+def officer_by_username(agency_id: int, username: str) -> User | None:
+    """Return the officer of the agency with this username, or None (also for non-officers)."""
+    return User.objects.filter(username=username, officer_roles__agency_id=agency_id).first()
+
+
 def role_at_least(role: OfficerRole | None, minimum: str) -> bool:
     """Return whether ``role`` ranks at or above the role named ``minimum``."""
-    return role is not None and ROLE_RANK[OfficerRole.Role(role.role)] >= ROLE_RANK[
-        OfficerRole.Role(minimum)
-    ]
+    return (
+        role is not None
+        and ROLE_RANK[OfficerRole.Role(role.role)] >= ROLE_RANK[OfficerRole.Role(minimum)]
+    )
 
 
 def juristic_persons_for(user: User) -> QuerySet[JuristicPerson]:

@@ -12,6 +12,9 @@ class AuditHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"audit head at #{self.count}"
+
 
 class AuditEvent(models.Model):
     """One recorded event; ``hash`` covers its fields and the previous hash."""

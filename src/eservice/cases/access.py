@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -32,13 +34,13 @@ def applications_of(user: User) -> QuerySet[Application]:
     )
 
 
-def application_for_applicant(user: User, public_id: object) -> Application:
+def application_for_applicant(user: User, public_id: UUID | str) -> Application:
     """Return one of the user's applications by its public id, or raise NotFound."""
     if not user.is_authenticated:
         raise NotFound(_("No such application."))
     try:
         app = applications_of(user).get(public_id=public_id)
-    except (Application.DoesNotExist, ValueError, TypeError) as exc:
+    except (Application.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise NotFound(_("No such application.")) from exc
     return app
 
@@ -49,7 +51,9 @@ def case_for_officer(user: User, number: str) -> Application:
         canonical = tracking.normalise(number)
     except ValueError as exc:
         raise NotFound(_("No such case.")) from exc
-    agencies = OfficerRole.objects.filter(user=user).values("agency_id") if user.is_authenticated else []
+    agencies = (
+        OfficerRole.objects.filter(user=user).values("agency_id") if user.is_authenticated else []
+    )
     app = (
         Application.objects.filter(tracking_number=canonical, agency_id__in=agencies)
         .select_related("service_version", "agency", "applicant", "assigned_to", "on_behalf_of")
@@ -155,10 +159,17 @@ def track(number: str) -> TrackingView:
     status = Status(app.status)
     return TrackingView(
         number=canonical,
-        service_name_th=app.service_version.name_th, service_name_en=app.service_version.name_en,
-        agency_name_th=app.agency.name_th, agency_name_en=app.agency.name_en,
-        status=status.value, status_label=str(status.label), explanation=str(PLAIN[status]),
-        submitted_at=app.submitted_at, expected_by=app.due_at if status in ACTIVE else None,
-        paused=status == Status.RETURNED, overdue=app.is_overdue, decided_at=app.decided_at,
+        service_name_th=app.service_version.name_th,
+        service_name_en=app.service_version.name_en,
+        agency_name_th=app.agency.name_th,
+        agency_name_en=app.agency.name_en,
+        status=status.value,
+        status_label=str(status.label),
+        explanation=str(PLAIN[status]),
+        submitted_at=app.submitted_at,
+        expected_by=app.due_at if status in ACTIVE else None,
+        paused=status == Status.RETURNED,
+        overdue=app.is_overdue,
+        decided_at=app.decided_at,
         timeline=entries,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from eservice.cases import formschema
 from eservice.cases.models import Application, DocumentRequest, StepInstance, TimelineEvent
 from eservice.cases.states import OFFICER_ACTION_ROLE, TRANSITIONS, Status
 from eservice.catalog.models import Service
-from eservice.catalog.services import calendar_for, version_with_manual
+from eservice.catalog.services import calendar_for
 from eservice.core import tracking
 from eservice.core.clock import now
 from eservice.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -34,20 +35,41 @@ MAX_TEXT = 4000
 
 # --- helpers -------------------------------------------------------------------
 
+
 def _locked(app: Application) -> Application:
     return Application.objects.select_for_update().get(pk=app.pk)
 
 
-def _event(app: Application, actor: User | None, action: str, *, kind: str = "transition",
-           from_status: str = "", text: str = "", internal: bool = False,
-           step_position: int | None = None) -> TimelineEvent:
+def _event(
+    app: Application,
+    actor: User | None,
+    action: str,
+    *,
+    kind: str = "transition",
+    from_status: str = "",
+    text: str = "",
+    internal: bool = False,
+    step_position: int | None = None,
+) -> TimelineEvent:
     event = TimelineEvent.objects.create(
-        application=app, at=now(), actor=actor, kind=kind, action=action,
-        from_status=from_status, to_status=app.status if kind == "transition" else "",
-        text=text, internal=internal, step_position=step_position,
+        application=app,
+        at=now(),
+        actor=actor,
+        kind=kind,
+        action=action,
+        from_status=from_status,
+        to_status=app.status if kind == "transition" else "",
+        text=text,
+        internal=internal,
+        step_position=step_position,
     )
-    record(actor.username if actor else "system", f"case.{action}", "application",
-           str(app.public_id), {"status": app.status, "tracking_number": app.tracking_number})
+    record(
+        actor.username if actor else "system",
+        f"case.{action}",
+        "application",
+        str(app.public_id),
+        {"status": app.status, "tracking_number": app.tracking_number},
+    )
     return event
 
 
@@ -81,7 +103,9 @@ def _own(app: Application, user: User) -> None:
 def _clean_text(text: str, field: str, *, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise ValidationFailed(_("Please give the reasons."), {field: [_("This field is required.")]})
+        raise ValidationFailed(
+            _("Please give the reasons."), {field: [_("This field is required.")]}
+        )
     if len(text) > MAX_TEXT:
         raise ValidationFailed(
             _("The text is too long."),
@@ -96,42 +120,70 @@ def may_act_as_applicant(user: User, app: Application) -> bool:
         return False
     if app.applicant_id == user.pk:
         return True
-    return app.on_behalf_of_id is not None and juristic_persons_for(user).filter(
-        pk=app.on_behalf_of_id
-    ).exists()
+    return (
+        app.on_behalf_of_id is not None
+        and juristic_persons_for(user).filter(pk=app.on_behalf_of_id).exists()
+    )
 
 
 # --- applicant actions ---------------------------------------------------------------
 
-def start_application(user: User, service: Service, on_behalf_of: JuristicPerson | None = None,
-                      client_key: str | None = None, language: str = "th") -> Application:
+
+def start_application(
+    user: User,
+    service: Service,
+    on_behalf_of: JuristicPerson | None = None,
+    client_key: str | None = None,
+    language: str = "th",
+) -> Application:
     """Return the applicant's open draft for the service, creating one if needed.
 
     With ``client_key`` a retried request returns the application created by the first.
     """
     if service.current_version_id is None or not service.is_active:
         raise NotFound(_("No such service."))
-    if on_behalf_of is not None and not juristic_persons_for(user).filter(pk=on_behalf_of.pk).exists():
+    if (
+        on_behalf_of is not None
+        and not juristic_persons_for(user).filter(pk=on_behalf_of.pk).exists()
+    ):
         raise Forbidden(_("You may not apply for this juristic person."))
     if client_key:
         existing = Application.objects.filter(applicant=user, client_key=client_key).first()
         if existing:
+            if existing.service_id != service.pk:
+                raise ValidationFailed(
+                    _("This idempotency key was already used for another service."),
+                    {"Idempotency-Key": [_("Use a new key for each new application.")]},
+                )
             return existing
     else:
-        existing = Application.objects.filter(
-            applicant=user, service=service, on_behalf_of=on_behalf_of, status=Status.DRAFT
-        ).order_by("-created_at").first()
+        existing = (
+            Application.objects.filter(
+                applicant=user, service=service, on_behalf_of=on_behalf_of, status=Status.DRAFT
+            )
+            .order_by("-created_at")
+            .first()
+        )
         if existing:
             return existing
     try:
         with transaction.atomic():
             app = Application.objects.create(
-                applicant=user, on_behalf_of=on_behalf_of, service=service,
-                service_version_id=service.current_version_id, agency_id=service.agency_id,
-                client_key=client_key or None, language=language,
+                applicant=user,
+                on_behalf_of=on_behalf_of,
+                service=service,
+                service_version_id=service.current_version_id,
+                agency_id=service.agency_id,
+                client_key=client_key or None,
+                language=language,
             )
-            record(user.username, "case.start", "application", str(app.public_id),
-                   {"service": service.code})
+            record(
+                user.username,
+                "case.start",
+                "application",
+                str(app.public_id),
+                {"service": service.code},
+            )
     except IntegrityError:
         # A concurrent retry with the same key won the race.
         return Application.objects.get(applicant=user, client_key=client_key)
@@ -152,8 +204,9 @@ def save_answers(app: Application, user: User, answers: dict[str, Any]) -> Appli
     return app
 
 
-def upload_document(app: Application, user: User, requirement_code: str,
-                    upload: UploadedFile) -> EvidenceFile:
+def upload_document(
+    app: Application, user: User, requirement_code: str, upload: UploadedFile
+) -> EvidenceFile:
     """Attach an uploaded file to a draft, or to a case waiting for documents."""
     _own(app, user)
     with files_guard(), transaction.atomic():
@@ -165,13 +218,22 @@ def upload_document(app: Application, user: User, requirement_code: str,
             round_ = 1
             allowed = {item["code"] for item in app.document_request.items}
         else:
-            raise InvalidTransition(_("Documents can only be added to a draft or when the agency asks for them."))
+            raise InvalidTransition(
+                _("Documents can only be added to a draft or when the agency asks for them.")
+            )
         if requirement_code not in allowed:
-            raise ValidationFailed(_("This document is not asked for."),
-                                   {"requirement": [_("Choose one of the listed documents.")]})
+            raise ValidationFailed(
+                _("This document is not asked for."),
+                {"requirement": [_("Choose one of the listed documents.")]},
+            )
         evidence = store_evidence(app.pk, requirement_code, upload, user, round_)
-        record(user.username, "case.upload", "application", str(app.public_id),
-               {"requirement": requirement_code, "sha256": evidence.sha256})
+        record(
+            user.username,
+            "case.upload",
+            "application",
+            str(app.public_id),
+            {"requirement": requirement_code, "sha256": evidence.sha256},
+        )
     return evidence
 
 
@@ -181,12 +243,22 @@ def remove_document(app: Application, user: User, evidence_id: str) -> None:
     with transaction.atomic():
         app = _locked(app)
         round_ = {Status.DRAFT: 0, Status.RETURNED: 1}.get(Status(app.status))
-        evidence = evidence_for(app.pk).filter(public_id=evidence_id, round=round_).first()
-        if round_ is None or evidence is None:
+        if round_ is None:
+            raise NotFound(_("No such file."))
+        try:
+            evidence = evidence_for(app.pk).filter(public_id=evidence_id, round=round_).first()
+        except (DjangoValidationError, ValueError):
+            evidence = None  # not even a well-formed id
+        if evidence is None:
             raise NotFound(_("No such file."))
         delete_evidence(evidence)
-        record(user.username, "case.remove_upload", "application", str(app.public_id),
-               {"requirement": evidence.requirement_code})
+        record(
+            user.username,
+            "case.remove_upload",
+            "application",
+            str(app.public_id),
+            {"requirement": evidence.requirement_code},
+        )
 
 
 def submission_problems(app: Application) -> dict[str, list[str]]:
@@ -196,9 +268,7 @@ def submission_problems(app: Application) -> dict[str, list[str]]:
     uploaded = set(evidence_for(app.pk).values_list("requirement_code", flat=True))
     for doc in version.documents.all():
         if doc.required and doc.code not in uploaded:
-            problems.setdefault(f"document:{doc.code}", []).append(
-                _("Upload this document.")
-            )
+            problems.setdefault(f"document:{doc.code}", []).append(_("Upload this document."))
     return problems
 
 
@@ -226,7 +296,9 @@ def submit(app: Application, user: User) -> Application:
         app.tracking_number = _new_tracking_number()
         app.submitted_at = moment
         app.due_at = calendar_for(app.agency_id).due(
-            moment, version.time_limit_value, version.time_limit_unit  # type: ignore[arg-type]
+            moment,
+            version.time_limit_value,
+            version.time_limit_unit,  # type: ignore[arg-type]
         )
         _transition(app, "submit", user)
     return app
@@ -242,12 +314,17 @@ def resubmit(app: Application, user: User, note: str = "") -> Application:
             raise InvalidTransition(_("The agency has not asked for documents."))
         request = app.document_request
         sent = set(evidence_for(app.pk).filter(round=1).values_list("requirement_code", flat=True))
-        missing = {f"document:{item['code']}": [_("Upload this document.")]
-                   for item in request.items if item["code"] not in sent}
+        missing = {
+            f"document:{item['code']}": [_("Upload this document.")]
+            for item in request.items
+            if item["code"] not in sent
+        }
         if missing:
             raise ValidationFailed(_("Please upload every document the agency asked for."), missing)
         moment = now()
-        app.due_at = calendar_for(app.agency_id).add_working_minutes(moment, app.remaining_minutes or 0)
+        app.due_at = calendar_for(app.agency_id).add_working_minutes(
+            moment, app.remaining_minutes or 0
+        )
         app.paused_at, app.remaining_minutes = None, None
         request.responded_at = moment
         request.save(update_fields=["responded_at"])
@@ -282,18 +359,27 @@ def discard_draft(app: Application, user: User) -> None:
 
 # --- officer actions -------------------------------------------------------------
 
+
 def assign(app: Application, officer: User, assignee: User | None) -> Application:
     """Give the case to an officer of the same agency (or take it back to the pool)."""
     _officer(app, officer, "assign")
     if assignee is not None and officer_role(assignee, app.agency_id) is None:
-        raise ValidationFailed(_("That person is not an officer of this agency."),
-                               {"assignee": [_("Choose an officer of this agency.")]})
+        raise ValidationFailed(
+            _("That person is not an officer of this agency."),
+            {"assignee": [_("Choose an officer of this agency.")]},
+        )
     with transaction.atomic():
         app = _locked(app)
         app.assigned_to = assignee
         app.save(update_fields=["assigned_to"])
-        _event(app, officer, "assign", kind="assigned", internal=True,
-               text=assignee.display_name() if assignee else "")
+        _event(
+            app,
+            officer,
+            "assign",
+            kind="assigned",
+            internal=True,
+            text=assignee.display_name() if assignee else "",
+        )
     return app
 
 
@@ -308,40 +394,61 @@ def start_check(app: Application, officer: User) -> Application:
     return app
 
 
-def request_documents(app: Application, officer: User, items: list[dict[str, str]],
-                      note: str = "", respond_within_days: int = 7) -> Application:
+def request_documents(
+    app: Application,
+    officer: User,
+    items: list[dict[str, str]],
+    note: str = "",
+    respond_within_days: int = 7,
+) -> Application:
     """Ask the applicant, once, for what is missing; the clock pauses (Act s.8)."""
     _officer(app, officer, "request_documents")
     note = _clean_text(note, "note", required=False)
     if not items:
-        raise ValidationFailed(_("List what is missing."), {"items": [_("Choose at least one document.")]})
+        raise ValidationFailed(
+            _("List what is missing."), {"items": [_("Choose at least one document.")]}
+        )
     if not 1 <= respond_within_days <= 90:
-        raise ValidationFailed(_("Give a time between 1 and 90 working days."),
-                               {"respond_within_days": [_("Enter a number from 1 to 90.")]})
+        raise ValidationFailed(
+            _("Give a time between 1 and 90 working days."),
+            {"respond_within_days": [_("Enter a number from 1 to 90.")]},
+        )
     with transaction.atomic():
         app = _locked(app)
         if DocumentRequest.objects.filter(application=app).exists():
             raise InvalidTransition(
-                _("Documents may be requested only once for an application (Licensing Facilitation Act s.8).")
+                _(
+                    "Documents may be requested only once for an application (Licensing Facilitation Act s.8)."
+                )
             )
         known = {d.code: d for d in app.service_version.documents.all()}
         clean_items = []
         for item in items:
             code = item.get("code", "")
             if code not in known:
-                raise ValidationFailed(_("Choose documents from the manual."),
-                                       {"items": [_("Unknown document: %(code)s") % {"code": code}]})
-            clean_items.append({"code": code, "name_th": known[code].name_th,
-                                "name_en": known[code].name_en})
+                raise ValidationFailed(
+                    _("Choose documents from the manual."),
+                    {"items": [_("Unknown document: %(code)s") % {"code": code}]},
+                )
+            clean_items.append(
+                {"code": code, "name_th": known[code].name_th, "name_en": known[code].name_en}
+            )
         moment = now()
         calendar = calendar_for(app.agency_id)
         if app.due_at is not None:
             app.remaining_minutes = max(0, calendar.working_minutes_between(moment, app.due_at))
         app.paused_at, app.due_at = moment, None
-        respond_by: date = calendar.add_working_days(moment.astimezone(calendar.tz).date(),
-                                                     respond_within_days)
-        DocumentRequest.objects.create(application=app, requested_at=moment, requested_by=officer,
-                                       items=clean_items, note=note, respond_by=respond_by)
+        respond_by: date = calendar.add_working_days(
+            moment.astimezone(calendar.tz).date(), respond_within_days
+        )
+        DocumentRequest.objects.create(
+            application=app,
+            requested_at=moment,
+            requested_by=officer,
+            items=clean_items,
+            note=note,
+            respond_by=respond_by,
+        )
         _transition(app, "request_documents", officer, text=note)
     return app
 
@@ -350,8 +457,9 @@ def _start_step(app: Application, position: int) -> None:
     step = app.service_version.steps.get(position=position)
     moment = now()
     due = calendar_for(app.agency_id).due(moment, step.time_limit_value, step.time_limit_unit)  # type: ignore[arg-type]
-    StepInstance.objects.create(application=app, step=step, position=position,
-                                started_at=moment, due_at=due)
+    StepInstance.objects.create(
+        application=app, step=step, position=position, started_at=moment, due_at=due
+    )
     app.current_step = position
     app.save(update_fields=["current_step"])
 
@@ -369,7 +477,7 @@ def accept_documents(app: Application, officer: User) -> Application:
 
 
 def _finish_current_step(app: Application, officer: User, note: str) -> StepInstance:
-    instance = app.steps.select_for_update().get(position=app.current_step)
+    instance = app.steps.select_for_update().get(position=app.current_step or 0)
     instance.completed_at, instance.completed_by, instance.note = now(), officer, note
     instance.save(update_fields=["completed_at", "completed_by", "note"])
     return instance

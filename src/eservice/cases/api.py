@@ -11,14 +11,10 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Max, QuerySet
-from django.http import HttpResponseBase
 from django.utils.decorators import method_decorator
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
-from django_ratelimit.exceptions import Ratelimited
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -27,14 +23,14 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from eservice.accounts.models import JuristicPerson, User
-from eservice.accounts.services import juristic_persons_for
+from eservice.accounts.services import juristic_persons_for, officer_by_username
 from eservice.cases import actions
 from eservice.cases.access import (
     QueueFilters,
@@ -66,7 +62,6 @@ from eservice.cases.serializers import (
     UploadSerializer,
     WithdrawSerializer,
 )
-from eservice.cases.states import Status
 from eservice.catalog.models import Agency
 from eservice.catalog.serializers import error_responses
 from eservice.catalog.services import active_services
@@ -86,7 +81,7 @@ def _user(request: Request) -> User:
 def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
-    return serializer.validated_data  # type: ignore[return-value]
+    return serializer.validated_data
 
 
 # --- applicant --------------------------------------------------------------------
@@ -110,25 +105,30 @@ def _idempotency_key(request: Request) -> str | None:
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if len(key) > IDEMPOTENCY_KEY_MAX:
         raise ValidationFailed(
-            _("The Idempotency-Key header is too long."),
-            {"Idempotency-Key": [_("Enter at most %(n)s characters.") % {"n": IDEMPOTENCY_KEY_MAX}]},
+            _("The text is too long."),
+            {
+                "Idempotency-Key": [
+                    _("Enter at most %(n)s characters.") % {"n": IDEMPOTENCY_KEY_MAX}
+                ]
+            },
         )
     return key or None
 
 
-class ApplicationListCreate(generics.GenericAPIView):  # type: ignore[type-arg]
+class ApplicationListCreate(generics.GenericAPIView):
     """The signed-in person's applications."""
 
     serializer_class = ApplicationListSerializer
+    parser_classes = [JSONParser]
 
     def get_queryset(self) -> QuerySet[Application]:
         return applications_of(_user(self.request)).select_related("service", "on_behalf_of")
 
     @extend_schema(
-        tags=[APPLICANT_TAG], operation_id="applications_list",
+        tags=[APPLICANT_TAG],
+        operation_id="applications_list",
         summary="List my applications",
-        description="Your applications and those of juristic persons you represent, newest "
-        "first.",
+        description="Your applications and those of juristic persons you represent, newest first.",
         responses={200: ApplicationListSerializer(many=True), **error_responses(401)},
     )
     def get(self, request: Request) -> Response:
@@ -136,7 +136,8 @@ class ApplicationListCreate(generics.GenericAPIView):  # type: ignore[type-arg]
         return self.get_paginated_response(ApplicationListSerializer(page, many=True).data)
 
     @extend_schema(
-        tags=[APPLICANT_TAG], operation_id="applications_create",
+        tags=[APPLICANT_TAG],
+        operation_id="applications_create",
         summary="Start an application",
         description="Return your open draft for the service, creating it if needed, and store "
         "`answers` in it if given. With an `Idempotency-Key` header a retried request returns "
@@ -144,7 +145,9 @@ class ApplicationListCreate(generics.GenericAPIView):  # type: ignore[type-arg]
         request=ApplicationCreateSerializer,
         parameters=[
             OpenApiParameter(
-                "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
                 description="A unique key per intended application (at most 64 characters), "
                 "e.g. a UUID; send the same key when retrying.",
             )
@@ -160,20 +163,22 @@ class ApplicationListCreate(generics.GenericAPIView):  # type: ignore[type-arg]
     )
     def post(self, request: Request) -> Response:
         user = _user(request)
+        client_key = _idempotency_key(request)
         data = _validated(ApplicationCreateSerializer, request.data)
         service = active_services().filter(code=data["service"]).first()
         if service is None:
             raise NotFound(_("No such service."))
         on_behalf_of = _on_behalf_of(user, data["on_behalf_of"])
-        # Applications created by this request have a larger id than any existing one.
+        # An application created by this request has a larger id than any existing one.
         latest = applications_of(user).aggregate(latest=Max("pk"))["latest"] or 0
         app = actions.start_application(
-            user, service, on_behalf_of, client_key=_idempotency_key(request),
-            language=current_language(),
+            user, service, on_behalf_of, client_key=client_key, language=current_language()
         )
-        if "answers" in data and app.status == Status.DRAFT:
-            actions.save_answers(app, user, data["answers"])
         created = app.pk > latest
+        # A retry with a key replays the first request: its answers were stored then, and
+        # may since have been changed or submitted.
+        if "answers" in data and (created or client_key is None):
+            actions.save_answers(app, user, data["answers"])
         detail = application_for_applicant(user, app.public_id)
         return Response(
             ApplicationDetailSerializer(detail).data,
@@ -184,8 +189,11 @@ class ApplicationListCreate(generics.GenericAPIView):  # type: ignore[type-arg]
 class ApplicationDetail(APIView):
     """One of the signed-in person's applications."""
 
+    parser_classes = [JSONParser]
+
     @extend_schema(
-        tags=[APPLICANT_TAG], operation_id="applications_retrieve",
+        tags=[APPLICANT_TAG],
+        operation_id="applications_retrieve",
         summary="Read my application",
         responses={200: ApplicationDetailSerializer, **error_responses(401, 404)},
     )
@@ -193,7 +201,8 @@ class ApplicationDetail(APIView):
         return _application(request, public_id)
 
     @extend_schema(
-        tags=[APPLICANT_TAG], operation_id="applications_answers",
+        tags=[APPLICANT_TAG],
+        operation_id="applications_answers",
         summary="Save a draft's answers",
         description="Replace the draft's answers; they are checked when it is submitted.",
         request=AnswersSerializer,
@@ -202,11 +211,13 @@ class ApplicationDetail(APIView):
     def patch(self, request: Request, public_id: UUID) -> Response:
         app = application_for_applicant(_user(request), public_id)
         data = _validated(AnswersSerializer, request.data)
-        actions.save_answers(app, _user(request), data["answers"])
+        if "answers" in data:
+            actions.save_answers(app, _user(request), data["answers"])
         return _application(request, public_id)
 
     @extend_schema(
-        tags=[APPLICANT_TAG], operation_id="applications_destroy",
+        tags=[APPLICANT_TAG],
+        operation_id="applications_destroy",
         summary="Delete a draft",
         description="Delete a draft that was never submitted, with its files.",
         responses={204: OpenApiResponse(description="Deleted."), **error_responses(401, 404, 409)},
@@ -218,10 +229,11 @@ class ApplicationDetail(APIView):
 
 
 class ApplicationDocuments(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(
-        tags=[APPLICANT_TAG], operation_id="applications_documents_create",
+        tags=[APPLICANT_TAG],
+        operation_id="applications_documents_create",
         summary="Upload a document",
         description="Attach a PDF, JPEG or PNG file to a draft, or to an application whose "
         "agency asked for documents. The file's content decides its type.",
@@ -237,7 +249,8 @@ class ApplicationDocuments(APIView):
 
 class ApplicationDocument(APIView):
     @extend_schema(
-        tags=[APPLICANT_TAG], operation_id="applications_documents_destroy",
+        tags=[APPLICANT_TAG],
+        operation_id="applications_documents_destroy",
         summary="Remove a document",
         description="Remove a file you uploaded and have not yet sent.",
         responses={204: OpenApiResponse(description="Removed."), **error_responses(401, 404)},
@@ -249,8 +262,11 @@ class ApplicationDocument(APIView):
 
 
 class ApplicationSubmit(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
-        tags=[APPLICANT_TAG], operation_id="applications_submit",
+        tags=[APPLICANT_TAG],
+        operation_id="applications_submit",
         summary="Submit a draft",
         description="Check the answers and documents and submit; the answer carries the "
         "tracking number. Submitting again returns the same application (idempotent). "
@@ -265,8 +281,11 @@ class ApplicationSubmit(APIView):
 
 
 class ApplicationResubmit(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
-        tags=[APPLICANT_TAG], operation_id="applications_resubmit",
+        tags=[APPLICANT_TAG],
+        operation_id="applications_resubmit",
         summary="Send requested documents",
         description="Send the documents the agency asked for (upload them first); the "
         "agency's clock starts again.",
@@ -281,8 +300,11 @@ class ApplicationResubmit(APIView):
 
 
 class ApplicationWithdraw(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
-        tags=[APPLICANT_TAG], operation_id="applications_withdraw",
+        tags=[APPLICANT_TAG],
+        operation_id="applications_withdraw",
         summary="Withdraw an application",
         description="Withdraw a submitted application before the agency decides.",
         request=WithdrawSerializer,
@@ -310,12 +332,10 @@ def _queue_agency(user: User, code: str) -> Agency:
         return agencies[0]
     if not agencies:
         raise NotFound(_("No such agency."))
-    raise ValidationFailed(
-        _("Choose an agency."), {"agency": [_("This field is required.")]}
-    )
+    raise ValidationFailed(_("The request has errors."), {"agency": [_("This field is required.")]})
 
 
-class CaseQueue(generics.GenericAPIView):  # type: ignore[type-arg]
+class CaseQueue(generics.GenericAPIView):
     serializer_class = CaseQueueItemSerializer
 
     def get_queryset(self) -> QuerySet[Application]:
@@ -323,13 +343,16 @@ class CaseQueue(generics.GenericAPIView):  # type: ignore[type-arg]
         query = _validated(QueueQuerySerializer, self.request.query_params)
         agency = _queue_agency(user, query["agency"])
         filters = QueueFilters(
-            status=query["status"], service=query["service"], overdue=query["overdue"],
+            status=query["status"],
+            service=query["service"],
+            overdue=query["overdue"],
             mine=query["mine"],
         )
         return queue(user, agency, filters).select_related("service")
 
     @extend_schema(
-        tags=[OFFICER_TAG], operation_id="cases_list",
+        tags=[OFFICER_TAG],
+        operation_id="cases_list",
         summary="The agency's queue",
         description="Submitted cases of one of your agencies, due soonest first; cases whose "
         "clock is paused come last.",
@@ -348,7 +371,8 @@ def _case(request: Request, number: str) -> Response:
 
 class CaseDetail(APIView):
     @extend_schema(
-        tags=[OFFICER_TAG], operation_id="cases_retrieve",
+        tags=[OFFICER_TAG],
+        operation_id="cases_retrieve",
         summary="Read a case",
         description="The case with answers, documents, steps and the full timeline, internal "
         "notes included. Tracking numbers may be given with hyphens or in lower case.",
@@ -360,6 +384,8 @@ class CaseDetail(APIView):
 
 class CaseAction(APIView):
     """Base of the officer action endpoints: fetch the case, run one action, show the case."""
+
+    parser_classes = [JSONParser]
 
     input_serializer: type[serializers.Serializer] | None = None
 
@@ -374,50 +400,70 @@ class CaseAction(APIView):
 
 
 def _action_schema(
-    name: str, summary: str, description: str,
+    name: str,
+    summary: str,
+    description: str,
     request: type[serializers.Serializer] | None = None,
 ) -> Any:
     return extend_schema_view(
         post=extend_schema(
-            tags=[OFFICER_TAG], operation_id=f"cases_{name}", summary=summary,
-            description=description, request=request,
+            tags=[OFFICER_TAG],
+            operation_id=f"cases_{name}",
+            summary=summary,
+            description=description,
+            request=request,
             responses={200: CaseDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
         )
     )
 
 
-@_action_schema("start_check", "Start checking documents",
-                "Receive a submitted application and start checking it; takes the case if "
-                "unassigned.")
+@_action_schema(
+    "start_check",
+    "Start checking documents",
+    "Receive a submitted application and start checking it; takes the case if unassigned.",
+)
 class StartCheck(CaseAction):
     def act(self, app: Application, officer: User, data: dict[str, Any]) -> None:
         actions.start_check(app, officer)
 
 
-@_action_schema("request_documents", "Request missing documents",
-                "Ask the applicant, once, for the missing documents; the agency's clock "
-                "pauses until they are sent (Licensing Facilitation Act s.8).",
-                RequestDocumentsSerializer)
+@_action_schema(
+    "request_documents",
+    "Request missing documents",
+    "Ask the applicant, once, for the missing documents; the agency's clock "
+    "pauses until they are sent (Licensing Facilitation Act s.8).",
+    RequestDocumentsSerializer,
+)
 class RequestDocuments(CaseAction):
     input_serializer = RequestDocumentsSerializer
 
     def act(self, app: Application, officer: User, data: dict[str, Any]) -> None:
         actions.request_documents(
-            app, officer, [dict(item) for item in data["items"]], data["note"],
+            app,
+            officer,
+            [dict(item) for item in data["items"]],
+            data["note"],
             data["respond_within_days"],
         )
 
 
-@_action_schema("accept_documents", "Accept the documents",
-                "Declare the documents complete and start the first step of consideration.")
+@_action_schema(
+    "accept_documents",
+    "Accept the documents",
+    "Declare the documents complete and start the first step of consideration.",
+)
 class AcceptDocuments(CaseAction):
     def act(self, app: Application, officer: User, data: dict[str, Any]) -> None:
         actions.accept_documents(app, officer)
 
 
-@_action_schema("complete_step", "Complete the current step",
-                "Finish the step in progress and start the next one; the last step ends "
-                "with approve or reject instead.", StepNoteSerializer)
+@_action_schema(
+    "complete_step",
+    "Complete the current step",
+    "Finish the step in progress and start the next one; the last step ends "
+    "with approve or reject instead.",
+    StepNoteSerializer,
+)
 class CompleteStep(CaseAction):
     input_serializer = StepNoteSerializer
 
@@ -425,8 +471,12 @@ class CompleteStep(CaseAction):
         actions.complete_step(app, officer, data["note"])
 
 
-@_action_schema("approve", "Approve", "Approve at the last step, with conditions or notes "
-                "if any.", ApproveSerializer)
+@_action_schema(
+    "approve",
+    "Approve",
+    "Approve at the last step, with conditions or notes if any.",
+    ApproveSerializer,
+)
 class Approve(CaseAction):
     input_serializer = ApproveSerializer
 
@@ -434,8 +484,12 @@ class Approve(CaseAction):
         actions.approve(app, officer, data["reasons"])
 
 
-@_action_schema("reject", "Reject", "Refuse in writing, with reasons and how to appeal "
-                "(Licensing Facilitation Act s.10).", RejectSerializer)
+@_action_schema(
+    "reject",
+    "Reject",
+    "Refuse in writing, with reasons and how to appeal (Licensing Facilitation Act s.10).",
+    RejectSerializer,
+)
 class Reject(CaseAction):
     input_serializer = RejectSerializer
 
@@ -449,8 +503,12 @@ class Close(CaseAction):
         actions.close(app, officer)
 
 
-@_action_schema("assign", "Assign", "Give the case to an officer of the agency, or back to "
-                "the pool with `null`.", AssignSerializer)
+@_action_schema(
+    "assign",
+    "Assign",
+    "Give the case to an officer of the agency, or back to the pool with `null`.",
+    AssignSerializer,
+)
 class Assign(CaseAction):
     input_serializer = AssignSerializer
 
@@ -459,17 +517,21 @@ class Assign(CaseAction):
         if data["assignee"] is not None:
             # Whether the person is an officer of the agency is the action's rule; an
             # unknown username gets the same answer so usernames cannot be probed.
-            assignee = get_user_model()._default_manager.filter(username=data["assignee"]).first()
+            assignee = officer_by_username(app.agency_id, data["assignee"])
             if assignee is None:
                 raise ValidationFailed(
                     _("That person is not an officer of this agency."),
                     {"assignee": [_("Choose an officer of this agency.")]},
                 )
-        actions.assign(app, officer, assignee)  # type: ignore[arg-type]
+        actions.assign(app, officer, assignee)
 
 
-@_action_schema("note", "Add an internal note", "Add a note that only the agency's "
-                "officers see.", NoteSerializer)
+@_action_schema(
+    "note",
+    "Add an internal note",
+    "Add a note that only the agency's officers see.",
+    NoteSerializer,
+)
 class Note(CaseAction):
     input_serializer = NoteSerializer
 
@@ -495,14 +557,15 @@ CASE_ACTIONS: dict[str, type[CaseAction]] = {
 
 
 def _track_rate(group: str, request: Any) -> str:
-    return settings.TRACK_RATE_LIMIT  # type: ignore[no-any-return]
+    return settings.TRACK_RATE_LIMIT
 
 
 class Track(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        tags=[TRACK_TAG], operation_id="track_retrieve",
+        tags=[TRACK_TAG],
+        operation_id="track_retrieve",
         summary="Track an application",
         description="The public status of an application by its tracking number: no names "
         "or personal data. A number with a typing mistake answers 404 with code `mistyped` "
@@ -510,18 +573,10 @@ class Track(APIView):
         "(`TRACK_RATE_LIMIT`, default 30 a minute).",
         responses={200: TrackingSerializer, **error_responses(404, 429)},
     )
-    @method_decorator(ratelimit(group="api.track", key="ip", rate=_track_rate, block=True))
+    # The same group as the web page's: one budget per client address for both.
+    @method_decorator(ratelimit(group="track", key="ip", rate=_track_rate, block=True))
     def get(self, request: Request, number: str) -> Response:
         return Response(TrackingSerializer(track(number)).data)
-
-    def handle_exception(self, exc: Exception) -> HttpResponseBase:
-        # DRF would answer a Ratelimited (a PermissionDenied) with 403.
-        if isinstance(exc, Ratelimited):
-            response: HttpResponseBase = import_string(settings.RATELIMIT_VIEW)(
-                self.request, exc
-            )
-            return response
-        return super().handle_exception(exc)
 
 
 @extend_schema(exclude=True)
@@ -530,5 +585,5 @@ class NotFoundView(APIView):
 
     permission_classes = [AllowAny]
 
-    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def http_method_not_allowed(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         raise NotFound(_("Not found."))

@@ -38,7 +38,9 @@ class FormField:
 
 
 def fields(
-    schema: dict[str, Any], ui: dict[str, Any], answers: dict[str, Any],
+    schema: dict[str, Any],
+    ui: dict[str, Any],
+    answers: dict[str, Any],
     errors: dict[str, list[str]] | None = None,
 ) -> list[FormField]:
     """Return the form's fields in schema order, with values and errors."""
@@ -49,17 +51,31 @@ def fields(
         hint = ui.get(name, {})
         widget = hint.get("widget", "text")
         attrs: dict[str, Any] = {}
-        for key, attr in (("minLength", "minlength"), ("maxLength", "maxlength"),
-                          ("minimum", "min"), ("maximum", "max")):
+        for key, attr in (
+            ("minLength", "minlength"),
+            ("maxLength", "maxlength"),
+            ("minimum", "min"),
+            ("maximum", "max"),
+        ):
             if key in prop:
                 attrs[attr] = prop[key]
-        options = [(str(v), bilingual(hint.get("options", {}).get(str(v), str(v))))
-                   for v in prop.get("enum", [])]
-        out.append(FormField(
-            name=name, label=bilingual(hint.get("label", name)), widget=widget,
-            required=name in required, help=bilingual(hint.get("help", "")),
-            value=answers.get(name), options=options, errors=errors.get(name, []), attrs=attrs,
-        ))
+        options = [
+            (str(v), bilingual(hint.get("options", {}).get(str(v), str(v))))
+            for v in prop.get("enum", [])
+        ]
+        out.append(
+            FormField(
+                name=name,
+                label=bilingual(hint.get("label", name)),
+                widget=widget,
+                required=name in required,
+                help=bilingual(hint.get("help", "")),
+                value=answers.get(name),
+                options=options,
+                errors=errors.get(name, []),
+                attrs=attrs,
+            )
+        )
     return out
 
 

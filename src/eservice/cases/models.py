@@ -21,7 +21,10 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
     )
     on_behalf_of = models.ForeignKey(
-        "accounts.JuristicPerson", null=True, blank=True, on_delete=models.PROTECT,
+        "accounts.JuristicPerson",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="applications",
     )
     service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
@@ -33,7 +36,8 @@ class Application(models.Model):
     answers = models.JSONField(default=dict)
     language = models.CharField(max_length=2, default="th")
     # Key the client sent with its create request; a retry with it returns this application.
-    client_key = models.CharField(max_length=64, null=True, blank=True)
+    # NULL (not "") means "no key", so the conditional unique constraint ignores it.
+    client_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     created_at = models.DateTimeField(default=now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -48,7 +52,10 @@ class Application(models.Model):
 
     current_step = models.PositiveSmallIntegerField(null=True, blank=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="assigned_cases",
     )
     decision_reasons = models.TextField(blank=True)
@@ -61,7 +68,8 @@ class Application(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["applicant", "client_key"], condition=Q(client_key__isnull=False),
+                fields=["applicant", "client_key"],
+                condition=Q(client_key__isnull=False),
                 name="one_application_per_client_key",
             )
         ]
@@ -95,6 +103,9 @@ class StepInstance(models.Model):
             models.UniqueConstraint(fields=["application", "position"], name="one_step_instance")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.application_id} step {self.position}"
+
 
 class TimelineEvent(models.Model):
     """Something that happened to a case: who, when, what and why."""
@@ -106,9 +117,7 @@ class TimelineEvent(models.Model):
         NOTE = "note"
         DOCUMENTS_UPLOADED = "documents_uploaded"
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="timeline"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="timeline")
     at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -125,6 +134,9 @@ class TimelineEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.action}"
+
 
 class DocumentRequest(models.Model):
     """The one request for more documents that s.8 of the Act allows."""
@@ -136,8 +148,11 @@ class DocumentRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    # [{"code": requirement code or "", "name": what is missing}]
+    # [{"code": requirement code, "name_th": ..., "name_en": ...}]: what is missing
     items = models.JSONField()
     note = models.TextField(blank=True)
     respond_by = models.DateField()
     responded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"documents requested for {self.application_id}"

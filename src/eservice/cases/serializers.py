@@ -51,7 +51,12 @@ class DocumentSerializer(serializers.ModelSerializer[EvidenceFile]):
     class Meta:
         model = EvidenceFile
         fields = [
-            "id", "requirement_code", "original_name", "content_type", "size", "round",
+            "id",
+            "requirement_code",
+            "original_name",
+            "content_type",
+            "size",
+            "round",
             "uploaded_at",
         ]
 
@@ -97,10 +102,14 @@ def _decision(app: Application) -> dict[str, Any] | None:
         result = Status(app.status)
     else:
         result = Status.REJECTED if app.appeal_info else Status.APPROVED
-    return DecisionSerializer({
-        "result": result.value, "reasons": app.decision_reasons,
-        "appeal_info": app.appeal_info, "decided_at": app.decided_at,
-    }).data
+    return DecisionSerializer(
+        {
+            "result": result.value,
+            "reasons": app.decision_reasons,
+            "appeal_info": app.appeal_info,
+            "decided_at": app.decided_at,
+        }
+    ).data
 
 
 def _status_label(status: str) -> str:
@@ -151,8 +160,18 @@ class ApplicationListSerializer(_StatusFields, serializers.ModelSerializer[Appli
     class Meta:
         model = Application
         fields = [
-            "id", "tracking_number", "status", "status_label", "service", "agency",
-            "on_behalf_of", "created_at", "submitted_at", "due_at", "paused", "overdue",
+            "id",
+            "tracking_number",
+            "status",
+            "status_label",
+            "service",
+            "agency",
+            "on_behalf_of",
+            "created_at",
+            "submitted_at",
+            "due_at",
+            "paused",
+            "overdue",
         ]
 
 
@@ -162,7 +181,8 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     answers = serializers.DictField()
     form = FormSerializer(source="service_version")
     requirements = DocumentRequirementSerializer(
-        source="service_version.documents", many=True,
+        source="service_version.documents",
+        many=True,
         help_text="Documents the manual version asks for; upload with their `code`.",
     )
     documents = serializers.SerializerMethodField()
@@ -172,8 +192,16 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
 
     class Meta(ApplicationListSerializer.Meta):
         fields = [
-            *ApplicationListSerializer.Meta.fields, "decided_at", "closed_at", "answers",
-            "form", "requirements", "documents", "document_request", "decision", "timeline",
+            *ApplicationListSerializer.Meta.fields,
+            "decided_at",
+            "closed_at",
+            "answers",
+            "form",
+            "requirements",
+            "documents",
+            "document_request",
+            "decision",
+            "timeline",
         ]
 
     @extend_schema_field(DocumentSerializer(many=True))
@@ -196,14 +224,20 @@ class ApplicationCreateSerializer(serializers.Serializer):
         required=False, help_text="Form answers to store in the draft (checked on submit)."
     )
     on_behalf_of = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=13, default=None,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=13,
+        default=None,
         help_text="Registration number of the juristic person you apply for, if any.",
     )
 
 
 class AnswersSerializer(serializers.Serializer):
     answers = serializers.DictField(
-        help_text="All the draft's answers (replaces what was stored; unknown keys are dropped)."
+        required=False,
+        help_text="All the draft's answers: replaces what was stored; keys the form does not "
+        "have are dropped.",
     )
 
 
@@ -229,11 +263,16 @@ class WithdrawSerializer(serializers.Serializer):
 
 class QueueQuerySerializer(serializers.Serializer):
     agency = serializers.CharField(
-        required=False, default="", allow_blank=True,
+        required=False,
+        default="",
+        allow_blank=True,
         help_text="Agency code; required when you work for more than one agency.",
     )
     status = serializers.ChoiceField(
-        choices=Status.choices, required=False, default="", allow_blank=True,
+        choices=Status.choices,
+        required=False,
+        default="",
+        allow_blank=True,
         help_text="Only cases in this status (default: open cases, including those waiting "
         "for documents).",
     )
@@ -262,8 +301,16 @@ class CaseQueueItemSerializer(_StatusFields, serializers.ModelSerializer[Applica
     class Meta:
         model = Application
         fields = [
-            "tracking_number", "service", "status", "status_label", "submitted_at", "due_at",
-            "paused", "overdue", "assigned_to", "current_step",
+            "tracking_number",
+            "service",
+            "status",
+            "status_label",
+            "submitted_at",
+            "due_at",
+            "paused",
+            "overdue",
+            "assigned_to",
+            "current_step",
         ]
 
 
@@ -288,8 +335,16 @@ class CaseTimelineEventSerializer(PublicTimelineEventSerializer):
 
     class Meta(PublicTimelineEventSerializer.Meta):
         fields = [
-            "at", "kind", "action", "from_status", "to_status", "to_status_label",
-            "step_position", "text", "internal", "actor",
+            "at",
+            "kind",
+            "action",
+            "from_status",
+            "to_status",
+            "to_status_label",
+            "step_position",
+            "text",
+            "internal",
+            "actor",
         ]
 
 
@@ -332,10 +387,30 @@ class CaseDetailSerializer(_StatusFields, serializers.ModelSerializer[Applicatio
     class Meta:
         model = Application
         fields = [
-            "tracking_number", "status", "status_label", "service", "agency", "applicant",
-            "on_behalf_of", "language", "submitted_at", "due_at", "paused", "paused_at",
-            "overdue", "decided_at", "closed_at", "assigned_to", "current_step", "answers",
-            "form", "documents", "steps", "document_request", "decision", "timeline",
+            "tracking_number",
+            "status",
+            "status_label",
+            "service",
+            "agency",
+            "applicant",
+            "on_behalf_of",
+            "language",
+            "submitted_at",
+            "due_at",
+            "paused",
+            "paused_at",
+            "overdue",
+            "decided_at",
+            "closed_at",
+            "assigned_to",
+            "current_step",
+            "answers",
+            "form",
+            "documents",
+            "steps",
+            "document_request",
+            "decision",
+            "timeline",
         ]
 
     @extend_schema_field(OfficerDocumentSerializer(many=True))
@@ -348,18 +423,24 @@ class CaseDetailSerializer(_StatusFields, serializers.ModelSerializer[Applicatio
         rows = []
         for step in obj.service_version.steps.all():
             instance = done.get(step.position)
-            rows.append({
-                "position": step.position, "name_th": step.name_th, "name_en": step.name_en,
-                "role": step.role,
-                "time_limit": {"value": step.time_limit_value, "unit": step.time_limit_unit},
-                "started_at": instance.started_at if instance else None,
-                "due_at": instance.due_at if instance else None,
-                "completed_at": instance.completed_at if instance else None,
-                "completed_by": (
-                    instance.completed_by.username if instance and instance.completed_by else None
-                ),
-                "note": instance.note if instance else "",
-            })
+            rows.append(
+                {
+                    "position": step.position,
+                    "name_th": step.name_th,
+                    "name_en": step.name_en,
+                    "role": step.role,
+                    "time_limit": {"value": step.time_limit_value, "unit": step.time_limit_unit},
+                    "started_at": instance.started_at if instance else None,
+                    "due_at": instance.due_at if instance else None,
+                    "completed_at": instance.completed_at if instance else None,
+                    "completed_by": (
+                        instance.completed_by.username
+                        if instance and instance.completed_by
+                        else None
+                    ),
+                    "note": instance.note if instance else "",
+                }
+            )
         return CaseStepSerializer(rows, many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(DecisionSerializer(allow_null=True))
@@ -421,7 +502,7 @@ class NoteSerializer(serializers.Serializer):
 class TrackingEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     status = serializers.ChoiceField(choices=Status.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class TrackingSerializer(serializers.Serializer):

@@ -24,10 +24,16 @@ PLAIN = {
     Status.DRAFT: _("You have not submitted this application yet."),
     Status.SUBMITTED: _("The agency has received your application and will check it."),
     Status.CHECKING: _("An officer is checking that your documents are complete."),
-    Status.RETURNED: _("The agency needs more documents from you. The clock is paused until you send them."),
-    Status.IN_REVIEW: _("Your documents are complete and the agency is considering your application."),
+    Status.RETURNED: _(
+        "The agency needs more documents from you. The clock is paused until you send them."
+    ),
+    Status.IN_REVIEW: _(
+        "Your documents are complete and the agency is considering your application."
+    ),
     Status.APPROVED: _("Your application was approved."),
-    Status.REJECTED: _("Your application was rejected. The decision letter gives the reasons and how to appeal."),
+    Status.REJECTED: _(
+        "Your application was rejected. The decision letter gives the reasons and how to appeal."
+    ),
     Status.WITHDRAWN: _("The application was withdrawn by the applicant."),
     Status.CLOSED: _("The case is closed."),
 }

@@ -14,7 +14,11 @@ urlpatterns = [
     path("my/applications/<uuid:public_id>/resubmit/", applicant.resubmit, name="resubmit"),
     path("my/applications/<uuid:public_id>/withdraw/", applicant.withdraw, name="withdraw"),
     path("my/applications/<uuid:public_id>/discard/", applicant.discard, name="discard"),
-    path("my/applications/<uuid:public_id>/files/<str:file_id>/", applicant.evidence_file, name="file"),
+    path(
+        "my/applications/<uuid:public_id>/files/<str:file_id>/",
+        applicant.evidence_file,
+        name="file",
+    ),
     path("office/", officer.office, name="office"),
     path("office/cases/<str:number>/", officer.case, name="case"),
     path("office/cases/<str:number>/files/<str:file_id>/", officer.evidence_file, name="case-file"),

@@ -20,7 +20,7 @@ from eservice.catalog.services import find_services, service_by_code
 TAG = "Catalog"
 
 
-class ServiceList(generics.ListAPIView):  # type: ignore[type-arg]
+class ServiceList(generics.ListAPIView):
     """Search the services open for applications."""
 
     permission_classes = [AllowAny]
@@ -30,12 +30,15 @@ class ServiceList(generics.ListAPIView):  # type: ignore[type-arg]
         query = ServiceQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return find_services(
-            query.validated_data["q"], query.validated_data["agency"],
+            query.validated_data["q"],
+            query.validated_data["agency"],
             query.validated_data["category"],
         )
 
     @extend_schema(
-        tags=[TAG], operation_id="services_list", parameters=[ServiceQuerySerializer],
+        tags=[TAG],
+        operation_id="services_list",
+        parameters=[ServiceQuerySerializer],
         summary="Search services",
         description="Active services, filtered by agency and category codes and ranked by "
         "the words of `q` (Thai is segmented into words). Public; no sign-in needed.",
@@ -45,14 +48,15 @@ class ServiceList(generics.ListAPIView):  # type: ignore[type-arg]
         return self.list(request)
 
 
-class ServiceDetail(generics.GenericAPIView):  # type: ignore[type-arg]
+class ServiceDetail(generics.GenericAPIView):
     """Read a service's current manual."""
 
     permission_classes = [AllowAny]
     serializer_class = ServiceDetailSerializer
 
     @extend_schema(
-        tags=[TAG], operation_id="services_retrieve",
+        tags=[TAG],
+        operation_id="services_retrieve",
         summary="Read a service's manual",
         description="The service's full current manual: legal basis, conditions, steps and "
         "their time limits, required documents, fees, channels, complaints and the "

@@ -22,7 +22,15 @@ _LIMIT = {
     "additionalProperties": False,
 }
 _WIDGETS = [
-    "text", "textarea", "number", "date", "select", "checkbox", "email", "tel", "national-id",
+    "text",
+    "textarea",
+    "number",
+    "date",
+    "select",
+    "checkbox",
+    "email",
+    "tel",
+    "national-id",
 ]
 
 FILE_SCHEMA: dict[str, Any] = {
@@ -68,9 +76,21 @@ FILE_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "required": [
-                    "code", "agency", "category", "name", "description", "output_document",
-                    "legal_basis", "conditions", "time_limit", "steps", "documents", "fees",
-                    "channels", "complaints", "form",
+                    "code",
+                    "agency",
+                    "category",
+                    "name",
+                    "description",
+                    "output_document",
+                    "legal_basis",
+                    "conditions",
+                    "time_limit",
+                    "steps",
+                    "documents",
+                    "fees",
+                    "channels",
+                    "complaints",
+                    "form",
                 ],
                 "properties": {
                     "code": {**_CODE, "maxLength": 100},

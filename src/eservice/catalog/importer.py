@@ -35,6 +35,16 @@ from eservice.catalog.models import (
 from eservice.core.clock import now
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML loader that keeps dates as text, as JSON files have them."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class ImportFailed(Exception):
     """The file was refused; ``errors`` lists every problem found."""
 
@@ -67,9 +77,11 @@ def load_file(path: Path) -> Any:
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ImportFailed([f"{path.name}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}"]) from exc
+        raise ImportFailed(
+            [f"{path.name}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}"]
+        ) from exc
 
 
 def _where(data: dict[str, Any], parts: list[Any]) -> tuple[str, list[Any]]:
@@ -77,7 +89,11 @@ def _where(data: dict[str, Any], parts: list[Any]) -> tuple[str, list[Any]]:
     if len(parts) >= 2 and isinstance(parts[1], int):
         section, index = parts[0], parts[1]
         items = data.get(section) or []
-        code = items[index].get("code") if index < len(items) and isinstance(items[index], dict) else None
+        code = (
+            items[index].get("code")
+            if index < len(items) and isinstance(items[index], dict)
+            else None
+        )
         label = f"{section}[{index}]" + (f" ({code})" if code else "")
         return label, parts[2:]
     return _path(parts) or "(top level)", []
@@ -88,7 +104,9 @@ def validate(data: Any, filename: str) -> list[str]:
     if not isinstance(data, dict):
         return [f"{filename}: the file must hold a mapping with agencies, categories and services"]
     errors: list[str] = []
-    validator = jsonschema.Draft202012Validator(FILE_SCHEMA, format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft202012Validator(
+        FILE_SCHEMA, format_checker=jsonschema.FormatChecker()
+    )
     for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where, rest = _where(data, list(err.absolute_path))
         errors.append(f"{filename}: {where}: {_path(rest) or '(item)'}: {err.message}")
@@ -130,7 +148,9 @@ def _form_problems(form: dict[str, Any]) -> list[str]:
     try:
         jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
-        return [f"form.schema.{_path(list(exc.absolute_path))}: not valid JSON Schema: {exc.message}"]
+        return [
+            f"form.schema.{_path(list(exc.absolute_path))}: not valid JSON Schema: {exc.message}"
+        ]
     props = schema.get("properties", {})
     for name in props:
         if name not in ui:
@@ -144,7 +164,9 @@ def _form_problems(form: dict[str, Any]) -> list[str]:
             if not enum:
                 problems.append(f"form.schema.properties.{name}: a select needs an enum")
             elif set(map(str, enum)) != set(hint.get("options", {})):
-                problems.append(f"form.ui.{name}.options: must label exactly the enum values {enum}")
+                problems.append(
+                    f"form.ui.{name}.options: must label exactly the enum values {enum}"
+                )
     for name in schema.get("required", []):
         if name not in props:
             problems.append(f"form.schema.required: {name!r} is not a property")
@@ -170,7 +192,8 @@ def import_data(data: Any, filename: str, actor: str = "system") -> ImportReport
             report.agencies += 1
         for cat in data.get("categories", []):
             Category.objects.update_or_create(
-                code=cat["code"], defaults={"name_th": cat["name"]["th"], "name_en": cat["name"]["en"]}
+                code=cat["code"],
+                defaults={"name_th": cat["name"]["th"], "name_en": cat["name"]["en"]},
             )
             report.categories += 1
         for svc in data.get("services", []):
@@ -191,13 +214,16 @@ def _upsert_agency(agency: dict[str, Any]) -> None:
     obj, _ = Agency.objects.update_or_create(
         code=agency["code"],
         defaults={
-            "name_th": agency["name"]["th"], "name_en": agency["name"]["en"],
-            "kind": agency["kind"], "parent": parent,
+            "name_th": agency["name"]["th"],
+            "name_en": agency["name"]["en"],
+            "kind": agency["kind"],
+            "parent": parent,
         },
     )
     for off in agency.get("days_off", []):
         AgencyDayOff.objects.update_or_create(
-            agency=obj, day=date.fromisoformat(off["date"]),
+            agency=obj,
+            day=date.fromisoformat(off["date"]),
             defaults={"reason_th": off["reason"]["th"], "reason_en": off["reason"]["en"]},
         )
 
@@ -217,41 +243,76 @@ def _publish(svc: dict[str, Any], actor: str) -> bool:
         return False
     number = (current.number + 1) if current else 1
     version = ServiceVersion.objects.create(
-        service=service, number=number, published_at=now(), content_hash=digest,
-        name_th=svc["name"]["th"], name_en=svc["name"]["en"],
-        description_th=svc["description"]["th"], description_en=svc["description"]["en"],
-        conditions_th=svc["conditions"]["th"], conditions_en=svc["conditions"]["en"],
+        service=service,
+        number=number,
+        published_at=now(),
+        content_hash=digest,
+        name_th=svc["name"]["th"],
+        name_en=svc["name"]["en"],
+        description_th=svc["description"]["th"],
+        description_en=svc["description"]["en"],
+        conditions_th=svc["conditions"]["th"],
+        conditions_en=svc["conditions"]["en"],
         output_document_th=svc["output_document"]["th"],
         output_document_en=svc["output_document"]["en"],
-        time_limit_value=svc["time_limit"]["value"], time_limit_unit=svc["time_limit"]["unit"],
-        channels=svc["channels"], complaints=svc["complaints"],
-        form_schema=svc["form"]["schema"], form_ui=svc["form"]["ui"],
+        time_limit_value=svc["time_limit"]["value"],
+        time_limit_unit=svc["time_limit"]["unit"],
+        channels=svc["channels"],
+        complaints=svc["complaints"],
+        form_schema=svc["form"]["schema"],
+        form_ui=svc["form"]["ui"],
     )
     LegalBasis.objects.bulk_create(
-        LegalBasis(version=version, position=i, law_th=b["law"]["th"], law_en=b["law"]["en"],
-                   sections=b["sections"])
+        LegalBasis(
+            version=version,
+            position=i,
+            law_th=b["law"]["th"],
+            law_en=b["law"]["en"],
+            sections=b["sections"],
+        )
         for i, b in enumerate(svc["legal_basis"], 1)
     )
     Step.objects.bulk_create(
-        Step(version=version, position=i, name_th=s["name"]["th"], name_en=s["name"]["en"],
-             unit_th=s["unit"]["th"], unit_en=s["unit"]["en"], role=s["role"],
-             time_limit_value=s["time_limit"]["value"], time_limit_unit=s["time_limit"]["unit"])
+        Step(
+            version=version,
+            position=i,
+            name_th=s["name"]["th"],
+            name_en=s["name"]["en"],
+            unit_th=s["unit"]["th"],
+            unit_en=s["unit"]["en"],
+            role=s["role"],
+            time_limit_value=s["time_limit"]["value"],
+            time_limit_unit=s["time_limit"]["unit"],
+        )
         for i, s in enumerate(svc["steps"], 1)
     )
     DocumentRequirement.objects.bulk_create(
         DocumentRequirement(
-            version=version, position=i, code=d["code"], name_th=d["name"]["th"],
-            name_en=d["name"]["en"], issuer_th=d.get("issuer", {}).get("th", ""),
-            issuer_en=d.get("issuer", {}).get("en", ""), original=d["original"],
-            copies=d["copies"], required=d["required"],
-            note_th=d.get("note", {}).get("th", ""), note_en=d.get("note", {}).get("en", ""),
+            version=version,
+            position=i,
+            code=d["code"],
+            name_th=d["name"]["th"],
+            name_en=d["name"]["en"],
+            issuer_th=d.get("issuer", {}).get("th", ""),
+            issuer_en=d.get("issuer", {}).get("en", ""),
+            original=d["original"],
+            copies=d["copies"],
+            required=d["required"],
+            note_th=d.get("note", {}).get("th", ""),
+            note_en=d.get("note", {}).get("en", ""),
         )
         for i, d in enumerate(svc["documents"], 1)
     )
     Fee.objects.bulk_create(
-        Fee(version=version, position=i, name_th=f["name"]["th"], name_en=f["name"]["en"],
-            amount=Decimal(f["amount"]), note_th=f.get("note", {}).get("th", ""),
-            note_en=f.get("note", {}).get("en", ""))
+        Fee(
+            version=version,
+            position=i,
+            name_th=f["name"]["th"],
+            name_en=f["name"]["en"],
+            amount=Decimal(f["amount"]),
+            note_th=f.get("note", {}).get("th", ""),
+            note_en=f.get("note", {}).get("en", ""),
+        )
         for i, f in enumerate(svc["fees"], 1)
     )
     service.current_version = version
@@ -280,11 +341,15 @@ def export_data() -> dict[str, Any]:
         ready = [a for a in pending if a.parent_id is None or a.parent_id in done]
         for agency in ready:
             item: dict[str, Any] = {
-                "code": agency.code, "name": _bi(agency.name_th, agency.name_en),
-                "kind": agency.kind, "parent": agency.parent.code if agency.parent else None,
+                "code": agency.code,
+                "name": _bi(agency.name_th, agency.name_en),
+                "kind": agency.kind,
+                "parent": agency.parent.code if agency.parent else None,
             }
-            offs = [{"date": d.day.isoformat(), "reason": _bi(d.reason_th, d.reason_en)}
-                    for d in agency.days_off.order_by("day")]
+            offs = [
+                {"date": d.day.isoformat(), "reason": _bi(d.reason_th, d.reason_en)}
+                for d in agency.days_off.order_by("day")
+            ]
             if offs:
                 item["days_off"] = offs
             agencies.append(item)
@@ -295,15 +360,19 @@ def export_data() -> dict[str, Any]:
         Service.objects.filter(is_active=True, current_version__isnull=False)
         .select_related("agency", "category", "current_version")
         .prefetch_related(
-            "current_version__legal_basis", "current_version__steps",
-            "current_version__documents", "current_version__fees",
+            "current_version__legal_basis",
+            "current_version__steps",
+            "current_version__documents",
+            "current_version__fees",
         )
     )
     for service in qs:
         services.append(version_to_dict(service.current_version))  # type: ignore[arg-type]
     return {
         "agencies": agencies,
-        "categories": [{"code": c.code, "name": _bi(c.name_th, c.name_en)} for c in Category.objects.all()],
+        "categories": [
+            {"code": c.code, "name": _bi(c.name_th, c.name_en)} for c in Category.objects.all()
+        ],
         "services": services,
     }
 
@@ -329,13 +398,18 @@ def version_to_dict(v: ServiceVersion) -> dict[str, Any]:
         "name": _bi(v.name_th, v.name_en),
         "description": _bi(v.description_th, v.description_en),
         "output_document": _bi(v.output_document_th, v.output_document_en),
-        "legal_basis": [{"law": _bi(b.law_th, b.law_en), "sections": b.sections}
-                        for b in v.legal_basis.all()],
+        "legal_basis": [
+            {"law": _bi(b.law_th, b.law_en), "sections": b.sections} for b in v.legal_basis.all()
+        ],
         "conditions": _bi(v.conditions_th, v.conditions_en),
         "time_limit": {"value": v.time_limit_value, "unit": v.time_limit_unit},
         "steps": [
-            {"name": _bi(s.name_th, s.name_en), "unit": _bi(s.unit_th, s.unit_en), "role": s.role,
-             "time_limit": {"value": s.time_limit_value, "unit": s.time_limit_unit}}
+            {
+                "name": _bi(s.name_th, s.name_en),
+                "unit": _bi(s.unit_th, s.unit_en),
+                "role": s.role,
+                "time_limit": {"value": s.time_limit_value, "unit": s.time_limit_unit},
+            }
             for s in v.steps.all()
         ],
         "documents": docs,

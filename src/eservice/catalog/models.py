@@ -52,6 +52,9 @@ class AgencyDayOff(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="one_day_off")]
 
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}"
+
 
 class Category(models.Model):
     code = models.SlugField(max_length=64, unique=True)
@@ -121,7 +124,9 @@ class ServiceVersion(models.Model):
 
 
 class LegalBasis(models.Model):
-    version = models.ForeignKey(ServiceVersion, on_delete=models.CASCADE, related_name="legal_basis")
+    version = models.ForeignKey(
+        ServiceVersion, on_delete=models.CASCADE, related_name="legal_basis"
+    )
     position = models.PositiveSmallIntegerField()
     law_th = models.CharField(max_length=255)
     law_en = models.CharField(max_length=255)
@@ -129,6 +134,9 @@ class LegalBasis(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.law_en
 
 
 class Step(models.Model):
@@ -155,11 +163,12 @@ class Step(models.Model):
             models.UniqueConstraint(fields=["version", "position"], name="one_step_position")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name_en}"
+
 
 class DocumentRequirement(models.Model):
-    version = models.ForeignKey(
-        ServiceVersion, on_delete=models.CASCADE, related_name="documents"
-    )
+    version = models.ForeignKey(ServiceVersion, on_delete=models.CASCADE, related_name="documents")
     position = models.PositiveSmallIntegerField()
     code = models.SlugField(max_length=64)
     name_th = models.CharField(max_length=255)
@@ -178,6 +187,9 @@ class DocumentRequirement(models.Model):
             models.UniqueConstraint(fields=["version", "code"], name="one_document_code")
         ]
 
+    def __str__(self) -> str:
+        return self.code
+
 
 class Fee(models.Model):
     version = models.ForeignKey(ServiceVersion, on_delete=models.CASCADE, related_name="fees")
@@ -190,6 +202,9 @@ class Fee(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.name_en}: {self.amount}"
 
 
 class ServiceTerm(models.Model):
@@ -204,3 +219,6 @@ class ServiceTerm(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "term"], name="one_term_per_service")
         ]
+
+    def __str__(self) -> str:
+        return self.term

@@ -30,7 +30,28 @@ TEXT_WEIGHT = 1
 MAX_TERM_LENGTH = 64
 _WORD = re.compile(r"[\w\u0E00-\u0E7F]")
 _EN_STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it of on or the to with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
 )
 
 
@@ -62,9 +83,12 @@ def index_service(service: Service) -> None:
     weights: dict[str, int] = defaultdict(int)
     if version is not None:
         fields = [
-            (version.name_th, NAME_WEIGHT), (version.name_en, NAME_WEIGHT),
-            (version.output_document_th, OUTPUT_WEIGHT), (version.output_document_en, OUTPUT_WEIGHT),
-            (version.description_th, TEXT_WEIGHT), (version.description_en, TEXT_WEIGHT),
+            (version.name_th, NAME_WEIGHT),
+            (version.name_en, NAME_WEIGHT),
+            (version.output_document_th, OUTPUT_WEIGHT),
+            (version.output_document_en, OUTPUT_WEIGHT),
+            (version.description_th, TEXT_WEIGHT),
+            (version.description_en, TEXT_WEIGHT),
         ]
         for basis in version.legal_basis.all():
             fields += [(basis.law_th, LAW_WEIGHT), (basis.law_en, LAW_WEIGHT)]

@@ -31,7 +31,7 @@ class ErrorSerializer(serializers.Serializer):
         help_text="Stable machine-readable code, e.g. `invalid`, `not_found`, `forbidden`, "
         "`invalid_transition`, `mistyped`, `not_authenticated`, `rate_limited`."
     )
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(),
         required=False,
         help_text="Only for `invalid`: each field's messages (a list of strings; nested for "
@@ -103,8 +103,17 @@ class DocumentRequirementSerializer(serializers.ModelSerializer[DocumentRequirem
     class Meta:
         model = DocumentRequirement
         fields = [
-            "position", "code", "name_th", "name_en", "issuer_th", "issuer_en", "original",
-            "copies", "required", "note_th", "note_en",
+            "position",
+            "code",
+            "name_th",
+            "name_en",
+            "issuer_th",
+            "issuer_en",
+            "original",
+            "copies",
+            "required",
+            "note_th",
+            "note_en",
         ]
 
 
@@ -125,7 +134,13 @@ class StepSerializer(serializers.ModelSerializer[Step]):
     class Meta:
         model = Step
         fields = [
-            "position", "name_th", "name_en", "unit_th", "unit_en", "role", "time_limit",
+            "position",
+            "name_th",
+            "name_en",
+            "unit_th",
+            "unit_en",
+            "role",
+            "time_limit",
         ]
 
 
@@ -152,10 +167,25 @@ class ManualSerializer(serializers.ModelSerializer[ServiceVersion]):
     class Meta:
         model = ServiceVersion
         fields = [
-            "version", "published_at", "name_th", "name_en", "description_th",
-            "description_en", "conditions_th", "conditions_en", "output_document_th",
-            "output_document_en", "time_limit", "legal_basis", "steps", "documents", "fees",
-            "total_fee", "channels", "complaints", "form",
+            "version",
+            "published_at",
+            "name_th",
+            "name_en",
+            "description_th",
+            "description_en",
+            "conditions_th",
+            "conditions_en",
+            "output_document_th",
+            "output_document_en",
+            "time_limit",
+            "legal_basis",
+            "steps",
+            "documents",
+            "fees",
+            "total_fee",
+            "channels",
+            "complaints",
+            "form",
         ]
 
 
@@ -164,11 +194,15 @@ class ManualSerializer(serializers.ModelSerializer[ServiceVersion]):
 
 class ServiceQuerySerializer(serializers.Serializer):
     q = serializers.CharField(
-        required=False, default="", allow_blank=True,
+        required=False,
+        default="",
+        allow_blank=True,
         help_text="Words to search for, Thai or English; results are ranked by relevance.",
     )
     agency = serializers.CharField(
-        required=False, default="", allow_blank=True,
+        required=False,
+        default="",
+        allow_blank=True,
         help_text="Agency code; also matches the agency's direct sub-agencies.",
     )
     category = serializers.CharField(

@@ -58,24 +58,26 @@ def version_with_manual(version_id: int) -> ServiceVersion:
     )
 
 
-def agencies_with_counts() -> QuerySet[Agency]:
+def agencies_with_counts(nonempty: bool = False) -> QuerySet[Agency]:
     """Return agencies with how many active services each offers."""
-    return Agency.objects.annotate(
+    qs = Agency.objects.annotate(
         service_count=Count(
             "services",
             filter=Q(services__is_active=True, services__current_version__isnull=False),
         )
     ).select_related("parent")
+    return qs.filter(service_count__gt=0) if nonempty else qs
 
 
-def categories_with_counts() -> QuerySet[Category]:
+def categories_with_counts(nonempty: bool = False) -> QuerySet[Category]:
     """Return categories with how many active services each holds."""
-    return Category.objects.annotate(
+    qs = Category.objects.annotate(
         service_count=Count(
             "services",
             filter=Q(services__is_active=True, services__current_version__isnull=False),
         )
     )
+    return qs.filter(service_count__gt=0) if nonempty else qs
 
 
 def calendar_for(agency_id: int) -> WorkingCalendar:

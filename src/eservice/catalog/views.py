@@ -12,10 +12,14 @@ from eservice.core.web import domain_errors
 
 def home(request: HttpRequest) -> HttpResponse:
     """Show the search box, categories and agencies."""
-    return render(request, "catalog/home.html", {
-        "categories": [c for c in services.categories_with_counts() if c.service_count],
-        "agencies": [a for a in services.agencies_with_counts() if a.service_count],
-    })
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "categories": services.categories_with_counts(nonempty=True),
+            "agencies": services.agencies_with_counts(nonempty=True),
+        },
+    )
 
 
 def service_list(request: HttpRequest) -> HttpResponse:
@@ -23,12 +27,18 @@ def service_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     agency = request.GET.get("agency", "")
     category = request.GET.get("category", "")
-    return render(request, "catalog/service_list.html", {
-        "query": query, "agency": agency, "category": category,
-        "results": services.find_services(query, agency=agency, category=category),
-        "agencies": services.agencies_with_counts(),
-        "categories": services.categories_with_counts(),
-    })
+    return render(
+        request,
+        "catalog/service_list.html",
+        {
+            "query": query,
+            "agency": agency,
+            "category": category,
+            "results": services.find_services(query, agency=agency, category=category),
+            "agencies": services.agencies_with_counts(),
+            "categories": services.categories_with_counts(),
+        },
+    )
 
 
 @domain_errors
@@ -36,6 +46,12 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Show the service manual, with the button to apply."""
     service = services.service_by_code(code)
     persons = juristic_persons_for(request.user) if request.user.is_authenticated else []
-    return render(request, "catalog/service_detail.html", {
-        "service": service, "v": service.current_version, "juristic_persons": persons,
-    })
+    return render(
+        request,
+        "catalog/service_detail.html",
+        {
+            "service": service,
+            "v": service.current_version,
+            "juristic_persons": persons,
+        },
+    )

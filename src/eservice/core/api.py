@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,6 +21,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc, ValidationFailed) and exc.errors:
             body["errors"] = exc.errors
         return Response(body, status=exc.status_code)
+    if isinstance(exc, Ratelimited):
+        message = _("Too many requests. Please wait a minute and try again.")
+        return Response({"detail": message, "code": "rate_limited"}, status=429)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     response = drf_exception_handler(exc, context)

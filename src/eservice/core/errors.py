@@ -49,8 +49,6 @@ class ValidationFailed(DomainError):
     status_code = 400
     code = "invalid"
 
-    def __init__(
-        self, message: str | Promise, errors: dict[str, list[str]] | None = None
-    ) -> None:
+    def __init__(self, message: str | Promise, errors: dict[str, list[str]] | None = None) -> None:
         super().__init__(message)
         self.errors = errors or {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -10,9 +10,20 @@ from django.utils.translation import get_language
 from pythainlp.util import thai_strftime
 
 BUDDHIST_ERA_OFFSET = 543
-_EN_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def current_language() -> str:
@@ -48,8 +59,10 @@ def format_date(value: date | datetime | None, with_time: bool = False) -> str:
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     lang = current_language()
     if lang == "th":
-        moment = value if isinstance(value, datetime) else datetime(
-            value.year, value.month, value.day
+        moment = (
+            value
+            if isinstance(value, datetime)
+            else datetime(value.year, value.month, value.day, tzinfo=UTC)
         )
         text = thai_strftime(moment, "%-d %B %Y")
         if with_time and isinstance(value, datetime):

@@ -7,13 +7,24 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
+from eservice.accounts.models import User
 from eservice.core.errors import DomainError, NotFound
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
+
+
+def signed_in(request: HttpRequest) -> User:
+    """Return the signed-in user of a view that sits behind ``login_required``."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotFound(_("Please sign in."))
+    return user
 
 
 def back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
@@ -30,7 +41,7 @@ def domain_errors(view: View) -> View:
     """Show NotFound as a 404 page and other domain errors as a message on the previous page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotFound as exc:
@@ -39,7 +50,8 @@ def domain_errors(view: View) -> View:
             if request.method == "POST":
                 messages.error(request, str(exc.message))
                 return back(request, request.path)
-            return render(request, "core/error.html", {"message": exc.message},
-                          status=exc.status_code)
+            return render(
+                request, "core/error.html", {"message": exc.message}, status=exc.status_code
+            )
 
     return wrapper

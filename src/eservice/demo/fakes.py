@@ -3,19 +3,59 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-FIRST_NAMES = ["สมชาย", "สมหญิง", "วิชัย", "มาลี", "ประเสริฐ", "สุดา", "อนันต์", "กาญจนา",
-               "ธีรพงษ์", "นภา", "ปรีชา", "รัตนา", "สุรชัย", "วันเพ็ญ", "อรุณ", "จันทร์เพ็ญ"]
+from eservice.core.clock import now
+
+FIRST_NAMES = [
+    "สมชาย",
+    "สมหญิง",
+    "วิชัย",
+    "มาลี",
+    "ประเสริฐ",
+    "สุดา",
+    "อนันต์",
+    "กาญจนา",
+    "ธีรพงษ์",
+    "นภา",
+    "ปรีชา",
+    "รัตนา",
+    "สุรชัย",
+    "วันเพ็ญ",
+    "อรุณ",
+    "จันทร์เพ็ญ",
+]
 LAST_NAMES = ["ใจดี", "รักไทย", "ทองคำ", "ศรีสุข", "มั่นคง", "แก้วมณี", "บุญมา", "สายทอง"]
-EN_FIRST = ["Somchai", "Somying", "Wichai", "Malee", "Prasert", "Suda", "Anan", "Kanchana",
-            "Teerapong", "Napa", "Preecha", "Rattana", "Surachai", "Wanpen", "Arun", "Chanpen"]
+EN_FIRST = [
+    "Somchai",
+    "Somying",
+    "Wichai",
+    "Malee",
+    "Prasert",
+    "Suda",
+    "Anan",
+    "Kanchana",
+    "Teerapong",
+    "Napa",
+    "Preecha",
+    "Rattana",
+    "Surachai",
+    "Wanpen",
+    "Arun",
+    "Chanpen",
+]
 EN_LAST = ["Jaidee", "Rakthai", "Thongkham", "Srisuk", "Mankong", "Kaewmanee", "Boonma", "Saithong"]
 
+# Checked in order: the first key found in a field's name gives its value.
 TEXT_HINTS = {
+    "phone": "0812345678",
+    "tel": "0812345678",
+    "email": "demo@example.org",
+    "house_code": "12990012345",
+    "hours": "08:00-20:00",
     "name": "ร้านข้าวแกงป้าศรี (ตัวอย่าง)",
     "shop": "ร้านข้าวแกงป้าศรี (ตัวอย่าง)",
     "company": "บริษัท ตัวอย่างการค้า จำกัด",
@@ -26,9 +66,6 @@ TEXT_HINTS = {
     "product": "ผลิตภัณฑ์อาหารแปรรูป",
     "objective": "ค้าขายสินค้าอุปโภคบริโภค",
     "text": "ข้อความป้าย: ร้านข้าวแกงป้าศรี",
-    "phone": "0812345678",
-    "tel": "0812345678",
-    "email": "demo@example.org",
 }
 
 
@@ -60,13 +97,15 @@ def answers_for(schema: dict[str, Any], national_id: str, rng: random.Random) ->
             out[name] = True
         elif kind in ("integer", "number"):
             low = prop.get("minimum", 1)
-            high = prop.get("maximum", max(low, 1) * 50)
-            value = rng.randint(int(low), int(max(low, min(high, low + 300))))
-            out[name] = value
+            high = min(prop.get("maximum", low + 300), low + 300)
+            if kind == "integer":
+                out[name] = rng.randint(int(low), int(high))
+            else:
+                out[name] = round(rng.uniform(max(low, 1.0) if high >= 1 else low, high), 1)
         elif prop.get("format") == "th-national-id":
             out[name] = national_id
         elif prop.get("format") == "date":
-            out[name] = (date.today() + timedelta(days=rng.randint(20, 60))).isoformat()
+            out[name] = (now().date() + timedelta(days=rng.randint(20, 60))).isoformat()
         elif prop.get("format") == "email":
             out[name] = "demo@example.org"
         else:
@@ -99,5 +138,7 @@ def demo_pdf(title: str) -> SimpleUploadedFile:
     xref = len(body)
     body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     body += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    body += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return SimpleUploadedFile(f"{title}.pdf", body, content_type="application/pdf")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from django.db import transaction
 
@@ -23,6 +23,11 @@ from eservice.catalog.models import Agency, Service
 from eservice.core import clock
 from eservice.core.workdays import WorkingCalendar
 from eservice.demo.fakes import answers_for, demo_pdf, person, thai_pin
+
+
+class Writer(Protocol):
+    def write(self, msg: str, /) -> object: ...
+
 
 CATALOG_FILE = Path(__file__).parent / "data" / "catalog.yaml"
 PASSWORD = "demo"
@@ -36,7 +41,9 @@ class Plan:
 
     user: str
     service: str
-    target: str  # draft|submitted|checking|returned|in_review:<step>|approved|rejected|withdrawn|closed
+    target: (
+        str  # draft|submitted|checking|returned|in_review:<step>|approved|rejected|withdrawn|closed
+    )
     start: int
     for_company: bool = False
 
@@ -45,9 +52,9 @@ CITIZEN1_PLANS = [
     Plan("citizen1", "certificate-of-residence", "approved", 12),
     Plan("citizen1", "building-permit", "in_review:2", 9),
     Plan("citizen1", "food-shop-licence", "returned", 4),
-    Plan("citizen1", "change-of-address", "submitted", 0),
+    Plan("citizen1", "signboard-permit", "submitted", 0),
     Plan("citizen1", "health-hazard-business-licence", "checking", 40),
-    Plan("citizen1", "signboard-permit", "draft", 0),
+    Plan("citizen1", "change-of-address", "draft", 0),
 ]
 COMPANY_PLANS = [
     Plan("company1", "limited-company-registration", "approved", 15, for_company=True),
@@ -63,25 +70,39 @@ def _user(username: str, **fields: Any) -> User:
     return user
 
 
-def _officers(out: TextIO) -> None:
+def _officers(out: Writer) -> None:
     for agency in Agency.objects.all():
         for role in ROLES:
-            user = _user(f"{agency.code}-{role}", full_name_th=f"เจ้าหน้าที่ {agency.name_th} ({role})",
-                         full_name_en=f"{agency.name_en} {role}")
+            user = _user(
+                f"{agency.code}-{role}",
+                full_name_th=f"เจ้าหน้าที่ {agency.name_th} ({role})",
+                full_name_en=f"{agency.name_en} {role}",
+            )
             OfficerRole.objects.get_or_create(
-                user=user, agency=agency,
-                defaults={"role": role, "position_th": {"clerk": "เจ้าพนักงานธุรการ",
-                          "reviewer": "นักวิชาการ", "approver": "ผู้อำนวยการ",
-                          "admin": "ผู้ดูแลระบบของหน่วยงาน"}[role],
-                          "position_en": {"clerk": "Clerk", "reviewer": "Officer",
-                          "approver": "Director", "admin": "Agency administrator"}[role]},
+                user=user,
+                agency=agency,
+                defaults={
+                    "role": role,
+                    "position_th": {
+                        "clerk": "เจ้าพนักงานธุรการ",
+                        "reviewer": "นักวิชาการ",
+                        "approver": "ผู้อำนวยการ",
+                        "admin": "ผู้ดูแลระบบของหน่วยงาน",
+                    }[role],
+                    "position_en": {
+                        "clerk": "Clerk",
+                        "reviewer": "Officer",
+                        "approver": "Director",
+                        "admin": "Agency administrator",
+                    }[role],
+                },
             )
 
 
 class Demo:
-    def __init__(self, out: TextIO, seed: int = 2569) -> None:
+    def __init__(self, out: Writer, seed: int = 2569) -> None:
         self.out = out
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
         self.calendar = WorkingCalendar.default()
         self.today = clock.now().astimezone(self.calendar.tz).date()
 
@@ -95,8 +116,7 @@ class Demo:
             while not self.calendar.is_working_day(day):
                 day -= timedelta(days=1)
         h, m = int(hour), int((hour % 1) * 60)
-        moment = datetime.combine(day, time(h, m), tzinfo=self.calendar.tz)
-        return min(moment, clock.now() - timedelta(minutes=5))
+        return datetime.combine(day, time(h, m), tzinfo=self.calendar.tz)
 
     def run(self) -> None:
         with transaction.atomic():
@@ -105,19 +125,31 @@ class Demo:
             admin = _user("admin", full_name_th="ผู้ดูแลระบบ", full_name_en="Platform administrator")
             admin.is_staff = admin.is_superuser = True
             admin.save()
-            _user("citizen1", full_name_th="สมชาย ใจดี", full_name_en="Somchai Jaidee",
-                  national_id="1103700012346", phone="0812345678")
-            company = _user("company1", full_name_th="สมหญิง รักไทย", full_name_en="Somying Rakthai",
-                            national_id=thai_pin(self.rng, 3))
+            _user(
+                "citizen1",
+                full_name_th="สมชาย ใจดี",
+                full_name_en="Somchai Jaidee",
+                national_id="1103700012346",
+                phone="0812345678",
+            )
+            company = _user(
+                "company1",
+                full_name_th="สมหญิง รักไทย",
+                full_name_en="Somying Rakthai",
+                national_id=thai_pin(self.rng, 3),
+            )
             jp, _ = JuristicPerson.objects.get_or_create(
                 registration_number=COMPANY_REG,
-                defaults={"name_th": "บริษัท ตัวอย่างการค้า จำกัด (ข้อมูลสาธิต)",
-                          "name_en": "Example Trading Co., Ltd. (demo)"},
+                defaults={
+                    "name_th": "บริษัท ตัวอย่างการค้า จำกัด (ข้อมูลสาธิต)",
+                    "name_en": "Example Trading Co., Ltd. (demo)",
+                },
             )
-            Representation.objects.get_or_create(user=company, juristic_person=jp,
-                                                 defaults={"capacity": "director"})
+            Representation.objects.get_or_create(
+                user=company, juristic_person=jp, defaults={"capacity": "director"}
+            )
             plans = list(CITIZEN1_PLANS) + list(COMPANY_PLANS) + self._crowd()
-            steps: list[tuple[datetime, int, Callable[[], None]]] = []
+            steps: list[tuple[datetime, int, Callable[[], object]]] = []
             for index, plan in enumerate(plans):
                 steps += [(m, index, fn) for m, fn in self._schedule(plan)]
             for moment, _, fn in sorted(steps, key=lambda s: (s[0], s[1])):
@@ -126,18 +158,43 @@ class Demo:
 
     def _crowd(self) -> list[Plan]:
         """Other applicants, so every agency's queue has work in it."""
-        targets = ["submitted", "checking", "returned", "in_review:1", "in_review:2", "approved",
-                   "approved", "rejected", "withdrawn", "closed"]
+        targets = [
+            "submitted",
+            "checking",
+            "returned",
+            "in_review:1",
+            "in_review:2",
+            "approved",
+            "approved",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ]
         codes = list(Service.objects.filter(is_active=True).values_list("code", flat=True))
         plans = []
         for i in range(48):
             info = person(self.rng, i + 1)
             _user(f"citizen{i + 2}", **info)
-            plans.append(Plan(f"citizen{i + 2}", self.rng.choice(codes), self.rng.choice(targets),
-                              self.rng.randint(0, 30)))
+            plans.append(
+                Plan(
+                    f"citizen{i + 2}",
+                    self.rng.choice(codes),
+                    self.rng.choice(targets),
+                    self.rng.randint(0, 30),
+                )
+            )
         return plans
 
-    def _schedule(self, plan: Plan) -> list[tuple[datetime, Callable[[], None]]]:
+    def _schedule(self, plan: Plan) -> list[tuple[datetime, Callable[[], object]]]:
+        events = self._plan_events(plan)
+        latest = clock.now() - timedelta(minutes=1)
+        if events and events[-1][0] > latest:
+            # A recent plan would run into the future: move it back as a whole.
+            shift = events[-1][0] - latest
+            events = [(moment - shift, fn) for moment, fn in events]
+        return events
+
+    def _plan_events(self, plan: Plan) -> list[tuple[datetime, Callable[[], object]]]:
         service = Service.objects.filter(code=plan.service).first()
         if service is None:
             return []
@@ -145,25 +202,30 @@ class Demo:
         agency = service.agency.code
         ctx: dict[str, Application] = {}
         officer = {r: User.objects.get(username=f"{agency}-{r}") for r in ROLES}
-        day, hour = plan.start, 9.0
-        events: list[tuple[datetime, Callable[[], None]]] = []
+        cursor = self.moment(plan.start, 9.0)
+        events: list[tuple[datetime, Callable[[], object]]] = []
 
-        def at(fn: Callable[[], None], hours: float = 1.5) -> None:
-            nonlocal day, hour
-            events.append((self.moment(day, hour), fn))
-            hour += hours
-            if hour >= 16:
-                day, hour = max(day - 1, 0), 9.0
+        def at(fn: Callable[[], object], hours: float = 1.5) -> None:
+            nonlocal cursor
+            events.append((cursor, fn))
+            cursor = self.calendar.add_working_minutes(cursor, int(hours * 60))
 
         def next_day() -> None:
-            nonlocal day, hour
-            day, hour = max(day - 1, 0), 9.0
+            nonlocal cursor
+            day = self.calendar.next_working_day(cursor.astimezone(self.calendar.tz).date())
+            cursor = self.calendar.opening(day) + timedelta(minutes=45)
 
         def create() -> None:
-            company = JuristicPerson.objects.get(registration_number=COMPANY_REG) if plan.for_company else None
+            company = (
+                JuristicPerson.objects.get(registration_number=COMPANY_REG)
+                if plan.for_company
+                else None
+            )
             app = actions.start_application(user, service, company, language="th")
             version = app.service_version
-            actions.save_answers(app, user, answers_for(version.form_schema, user.national_id or "", self.rng))
+            actions.save_answers(
+                app, user, answers_for(version.form_schema, user.national_id or "", self.rng)
+            )
             for doc in version.documents.all():
                 if doc.required:
                     actions.upload_document(app, user, doc.code, demo_pdf(doc.code))
@@ -181,9 +243,15 @@ class Demo:
         if plan.target in ("returned", "withdrawn") or self.rng.random() < 0.2:
             first_doc = service.current_version.documents.first()  # type: ignore[union-attr]
             if first_doc is not None:
-                at(lambda: actions.request_documents(
-                    ctx["app"], officer["clerk"], [{"code": first_doc.code}],
-                    "เอกสารที่แนบมาไม่ชัดเจน กรุณาแนบใหม่ (ข้อมูลสาธิต)", 7))
+                at(
+                    lambda: actions.request_documents(
+                        ctx["app"],
+                        officer["clerk"],
+                        [{"code": first_doc.code}],
+                        "เอกสารที่แนบมาไม่ชัดเจน กรุณาแนบใหม่ (ข้อมูลสาธิต)",
+                        7,
+                    )
+                )
                 if plan.target == "returned":
                     return events
                 if plan.target == "withdrawn":
@@ -202,18 +270,28 @@ class Demo:
             return events
         at(lambda: actions.accept_documents(ctx["app"], officer["clerk"]))
         steps = list(service.current_version.steps.all())  # type: ignore[union-attr]
-        stop_at = int(plan.target.split(":")[1]) if plan.target.startswith("in_review:") else len(steps)
+        stop_at = (
+            int(plan.target.split(":")[1]) if plan.target.startswith("in_review:") else len(steps)
+        )
         for step in steps[: max(0, min(stop_at, len(steps)) - 1)]:
             next_day()
-            at(lambda role=step.role: actions.complete_step(ctx["app"], officer[role], "ดำเนินการแล้ว"))
+
+            def finish_step(role: str = str(step.role)) -> None:
+                actions.complete_step(ctx["app"], officer[role], "ดำเนินการแล้ว")
+
+            at(finish_step)
         if plan.target.startswith("in_review"):
             return events
         next_day()
         if plan.target == "rejected":
-            at(lambda: actions.reject(
-                ctx["app"], officer["approver"],
-                "สถานที่ไม่เป็นไปตามหลักเกณฑ์ที่กำหนดในข้อบัญญัติท้องถิ่น (ข้อมูลสาธิต)",
-                "อุทธรณ์ต่อผู้มีอำนาจภายใน 30 วันนับแต่วันที่ได้รับแจ้งคำสั่ง"))
+            at(
+                lambda: actions.reject(
+                    ctx["app"],
+                    officer["approver"],
+                    "สถานที่ไม่เป็นไปตามหลักเกณฑ์ที่กำหนดในข้อบัญญัติท้องถิ่น (ข้อมูลสาธิต)",
+                    "อุทธรณ์ต่อผู้มีอำนาจภายใน 30 วันนับแต่วันที่ได้รับแจ้งคำสั่ง",
+                )
+            )
         else:
             at(lambda: actions.approve(ctx["app"], officer["approver"], "อนุญาตตามคำขอ"))
         if plan.target == "closed":
@@ -221,14 +299,16 @@ class Demo:
         return events
 
 
-def load(out: TextIO) -> None:
+def load(out: Writer) -> None:
     """Load the whole demo (call on an empty database)."""
     Demo(out).run()
 
 
-def print_accounts(out: TextIO) -> None:
+def print_accounts(out: Writer) -> None:
     """Print the demo accounts people sign in with."""
-    agencies = list(Agency.objects.filter(services__isnull=False).distinct().values_list("code", flat=True))
+    agencies = list(
+        Agency.objects.filter(services__isnull=False).distinct().values_list("code", flat=True)
+    )
     out.write(
         "\nDemo accounts (password: demo)\n"
         "  citizen1   applicant (person with a Thai national ID), has applications in several states\n"

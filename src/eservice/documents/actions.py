@@ -52,25 +52,31 @@ def store_evidence(
         digest.update(chunk)
     upload.seek(0)
     evidence = EvidenceFile(
-        application_id=application_id, requirement_code=requirement_code,
+        application_id=application_id,
+        requirement_code=requirement_code,
         original_name=os.path.basename(upload.name or "upload")[:255],
-        content_type=content_type, size=upload.size or 0, sha256=digest.hexdigest(),
-        uploaded_at=now(), uploaded_by=user, round=round_,
+        content_type=content_type,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+        uploaded_at=now(),
+        uploaded_by=user,
+        round=round_,
     )
     evidence.file.save(str(evidence.public_id), upload, save=False)
+    stored_name = evidence.file.name or ""
     guard = _STORED.get()
     if guard is not None:
-        guard.append((evidence.file.storage, evidence.file.name))
+        guard.append((evidence.file.storage, stored_name))
     try:
         evidence.save()
     except BaseException:
-        evidence.file.storage.delete(evidence.file.name)
+        evidence.file.storage.delete(stored_name)
         raise
     return evidence
 
 
 def delete_evidence(evidence: EvidenceFile) -> None:
     """Remove an evidence record now and its file once the transaction commits."""
-    name, storage = evidence.file.name, evidence.file.storage
+    name, storage = evidence.file.name or "", evidence.file.storage
     evidence.delete()
     transaction.on_commit(lambda: storage.delete(name))

@@ -34,3 +34,6 @@ class EvidenceFile(models.Model):
     class Meta:
         ordering = ["requirement_code", "uploaded_at"]
         indexes = [models.Index(fields=["application", "requirement_code"])]
+
+    def __str__(self) -> str:
+        return str(self.public_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,11 +24,11 @@ from eservice.cases.views.common import (
 from eservice.catalog.services import service_by_code
 from eservice.core.errors import NotFound, ValidationFailed
 from eservice.core.i18n import current_language
-from eservice.core.web import domain_errors
+from eservice.core.web import domain_errors, signed_in
 
 
 def _draft(request: HttpRequest, public_id: str) -> Application | HttpResponse:
-    app = application_for_applicant(request.user, public_id)  # type: ignore[arg-type]
+    app = application_for_applicant(signed_in(request), public_id)
     if app.status != Status.DRAFT:
         return redirect("cases:application", public_id=app.public_id)
     return app
@@ -36,7 +37,7 @@ def _draft(request: HttpRequest, public_id: str) -> Application | HttpResponse:
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     """List the user's applications with status and due dates."""
-    apps = applications_of(request.user).select_related("on_behalf_of")  # type: ignore[arg-type]
+    apps = applications_of(signed_in(request)).select_related("on_behalf_of")
     return render(request, "cases/my_applications.html", {"applications": apps})
 
 
@@ -49,13 +50,19 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     person = None
     registration = request.POST.get("on_behalf_of", "")
     if registration:
-        person = juristic_persons_for(request.user).filter(  # type: ignore[arg-type]
-            registration_number=registration
-        ).first()
+        person = (
+            juristic_persons_for(signed_in(request))
+            .filter(registration_number=registration)
+            .first()
+        )
         if person is None:
             raise NotFound(_("You may not apply for this juristic person."))
-    app = actions.start_application(request.user, service, person,  # type: ignore[arg-type]
-                                    language=current_language())
+    app = actions.start_application(
+        signed_in(request),
+        service,
+        person,
+        language=current_language(),
+    )
     return redirect("cases:form", public_id=app.public_id)
 
 
@@ -71,32 +78,42 @@ def form(request: HttpRequest, public_id: str) -> HttpResponse:
     answers = app.answers
     if request.method == "POST":
         answers = formschema.parse(version.form_schema, request.POST)
-        actions.save_answers(app, request.user, answers)  # type: ignore[arg-type]
+        actions.save_answers(app, signed_in(request), answers)
         if request.POST.get("save") == "draft":
-            messages.success(request, _("Your draft is saved. You can come back to it from “My applications”."))
+            messages.success(
+                request, _("Your draft is saved. You can come back to it from “My applications”.")
+            )
             return redirect("cases:form", public_id=app.public_id)
         errors = formschema.validate(version.form_schema, answers)
         if not errors:
             target = "cases:documents" if version.documents.exists() else "cases:check"
             return redirect(target, public_id=app.public_id)
     fields = formschema.fields(version.form_schema, version.form_ui, answers, errors)
-    return render(request, "cases/form.html", {
-        "app": app, "v": version, "fields": fields, "errors": errors,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "app": app,
+            "v": version,
+            "fields": fields,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
 @domain_errors
 def documents(request: HttpRequest, public_id: str) -> HttpResponse:
     """Upload the documents of a draft, or those the agency asked for."""
-    app = application_for_applicant(request.user, public_id)  # type: ignore[arg-type]
+    app = application_for_applicant(signed_in(request), public_id)
     if app.status not in (Status.DRAFT, Status.RETURNED):
         return redirect("cases:application", public_id=app.public_id)
     error_for: dict[str, str] = {}
     if request.method == "POST":
         code = request.POST.get("requirement", "")
         if "remove" in request.POST:
-            actions.remove_document(app, request.user, request.POST["remove"])  # type: ignore[arg-type]
+            actions.remove_document(app, signed_in(request), request.POST["remove"])
             messages.success(request, _("The file was removed."))
             return redirect("cases:documents", public_id=app.public_id)
         upload = request.FILES.get("file")
@@ -104,7 +121,7 @@ def documents(request: HttpRequest, public_id: str) -> HttpResponse:
             error_for[code] = _("Choose a file to upload.")
         else:
             try:
-                actions.upload_document(app, request.user, code, upload)  # type: ignore[arg-type]
+                actions.upload_document(app, signed_in(request), code, upload)
             except ValidationFailed as exc:
                 error_for[code] = str(exc.message)
             else:
@@ -116,10 +133,18 @@ def documents(request: HttpRequest, public_id: str) -> HttpResponse:
     rows = requirement_rows(app, only_codes=codes, round_=1 if returned else 0)
     for row in rows:
         row["error"] = error_for.get(row["req"].code, "")
-    return render(request, "cases/documents.html", {
-        "app": app, "rows": rows, "returned": returned, "doc_request": request_obj,
-        "requested": requested_names(request_obj.items) if request_obj else [],
-    }, status=400 if error_for else 200)
+    return render(
+        request,
+        "cases/documents.html",
+        {
+            "app": app,
+            "rows": rows,
+            "returned": returned,
+            "doc_request": request_obj,
+            "requested": requested_names(request_obj.items) if request_obj else [],
+        },
+        status=400 if error_for else 200,
+    )
 
 
 @login_required
@@ -132,26 +157,34 @@ def check(request: HttpRequest, public_id: str) -> HttpResponse:
     problems: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            app = actions.submit(app, request.user)  # type: ignore[arg-type]
+            app = actions.submit(app, signed_in(request))
         except ValidationFailed as exc:
             problems = exc.errors
         else:
             return redirect("cases:done", public_id=app.public_id)
     else:
         problems = actions.submission_problems(app)
-    return render(request, "cases/check.html", {
-        "app": app, "v": app.service_version, "answers": answer_rows(app),
-        "rows": requirement_rows(app, round_=0), "problems": problems,
-        "form_problems": [k for k in problems if not k.startswith("document:")],
-        "doc_problems": [k.split(":", 1)[1] for k in problems if k.startswith("document:")],
-    }, status=400 if problems and request.method == "POST" else 200)
+    return render(
+        request,
+        "cases/check.html",
+        {
+            "app": app,
+            "v": app.service_version,
+            "answers": answer_rows(app),
+            "rows": requirement_rows(app, round_=0),
+            "problems": problems,
+            "form_problems": [k for k in problems if not k.startswith("document:")],
+            "doc_problems": [k.split(":", 1)[1] for k in problems if k.startswith("document:")],
+        },
+        status=400 if problems and request.method == "POST" else 200,
+    )
 
 
 @login_required
 @domain_errors
 def done(request: HttpRequest, public_id: str) -> HttpResponse:
     """Confirm the submission and show the tracking number."""
-    app = application_for_applicant(request.user, public_id)  # type: ignore[arg-type]
+    app = application_for_applicant(signed_in(request), public_id)
     if not app.tracking_number:
         return redirect("cases:form", public_id=app.public_id)
     return render(request, "cases/done.html", {"app": app})
@@ -161,18 +194,25 @@ def done(request: HttpRequest, public_id: str) -> HttpResponse:
 @domain_errors
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """Show one application: status, dates, timeline, requests and decision."""
-    app = application_for_applicant(request.user, public_id)  # type: ignore[arg-type]
+    app = application_for_applicant(signed_in(request), public_id)
     if app.status == Status.DRAFT:
         return redirect("cases:form", public_id=app.public_id)
     doc_request = getattr(app, "document_request", None)
-    return render(request, "cases/detail.html", {
-        "app": app, "v": app.service_version, "explanation": PLAIN[Status(app.status)],
-        "answers": answer_rows(app), "rows": requirement_rows(app),
-        "timeline": app.timeline.filter(internal=False).order_by("at", "id"),
-        "doc_request": doc_request,
-        "requested": requested_names(doc_request.items) if doc_request else [],
-        "can_withdraw": app.status in OPEN,
-    })
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "app": app,
+            "v": app.service_version,
+            "explanation": PLAIN[Status(app.status)],
+            "answers": answer_rows(app),
+            "rows": requirement_rows(app),
+            "timeline": app.timeline.filter(internal=False).order_by("at", "id"),
+            "doc_request": doc_request,
+            "requested": requested_names(doc_request.items) if doc_request else [],
+            "can_withdraw": app.status in OPEN,
+        },
+    )
 
 
 @login_required
@@ -180,9 +220,9 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @domain_errors
 def resubmit(request: HttpRequest, public_id: str) -> HttpResponse:
     """Send the documents the agency asked for."""
-    app = application_for_applicant(request.user, public_id)  # type: ignore[arg-type]
+    app = application_for_applicant(signed_in(request), public_id)
     try:
-        actions.resubmit(app, request.user, request.POST.get("note", ""))  # type: ignore[arg-type]
+        actions.resubmit(app, signed_in(request), request.POST.get("note", ""))
     except ValidationFailed as exc:
         messages.error(request, str(exc.message))
         return redirect("cases:documents", public_id=app.public_id)
@@ -195,8 +235,8 @@ def resubmit(request: HttpRequest, public_id: str) -> HttpResponse:
 @domain_errors
 def withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
     """Withdraw the application before a decision."""
-    app = application_for_applicant(request.user, public_id)  # type: ignore[arg-type]
-    actions.withdraw(app, request.user, request.POST.get("reason", ""))  # type: ignore[arg-type]
+    app = application_for_applicant(signed_in(request), public_id)
+    actions.withdraw(app, signed_in(request), request.POST.get("reason", ""))
     messages.success(request, _("Your application was withdrawn."))
     return redirect("cases:application", public_id=app.public_id)
 
@@ -206,15 +246,15 @@ def withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
 @domain_errors
 def discard(request: HttpRequest, public_id: str) -> HttpResponse:
     """Delete a draft and its files."""
-    app = application_for_applicant(request.user, public_id)  # type: ignore[arg-type]
-    actions.discard_draft(app, request.user)  # type: ignore[arg-type]
+    app = application_for_applicant(signed_in(request), public_id)
+    actions.discard_draft(app, signed_in(request))
     messages.success(request, _("The draft was deleted."))
     return redirect("cases:my-applications")
 
 
 @login_required
 @domain_errors
-def evidence_file(request: HttpRequest, public_id: str, file_id: str) -> HttpResponse:
+def evidence_file(request: HttpRequest, public_id: str, file_id: str) -> HttpResponseBase:
     """Download a file the applicant uploaded."""
-    app = application_for_applicant(request.user, public_id)  # type: ignore[arg-type]
+    app = application_for_applicant(signed_in(request), public_id)
     return serve_evidence(app, file_id)

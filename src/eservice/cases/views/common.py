@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from eservice.cases import formschema
@@ -38,19 +38,25 @@ def answer_rows(app: Application) -> list[tuple[str, str, str]]:
     return rows
 
 
-def requirement_rows(app: Application, only_codes: set[str] | None = None,
-                     round_: int | None = None) -> list[dict[str, Any]]:
+def requirement_rows(
+    app: Application, only_codes: set[str] | None = None, round_: int | None = None
+) -> list[dict[str, Any]]:
     """Return each document requirement with the files uploaded for it."""
     files = list(evidence_for(app.pk))
     rows = []
     for req in app.service_version.documents.all():
         if only_codes is not None and req.code not in only_codes:
             continue
-        rows.append({
-            "req": req,
-            "files": [f for f in files if f.requirement_code == req.code
-                      and (round_ is None or f.round == round_)],
-        })
+        rows.append(
+            {
+                "req": req,
+                "files": [
+                    f
+                    for f in files
+                    if f.requirement_code == req.code and (round_ is None or f.round == round_)
+                ],
+            }
+        )
     return rows
 
 
@@ -59,13 +65,17 @@ def requested_names(items: list[dict[str, str]]) -> list[str]:
     return [bilingual({"th": i.get("name_th", ""), "en": i.get("name_en", "")}) for i in items]
 
 
-def serve_evidence(app: Application, file_id: str) -> HttpResponse:
+def serve_evidence(app: Application, file_id: str) -> FileResponse:
     """Send one evidence file of an application as a download."""
     evidence = evidence_for(app.pk).filter(public_id=file_id).first() if _is_uuid(file_id) else None
     if evidence is None:
         raise NotFound(_("No such file."))
-    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type,
-                            as_attachment=True, filename=evidence.original_name)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=True,
+        filename=evidence.original_name,
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eservice.accounts.models import OfficerRole, User
-from eservice.accounts.services import officer_role, role_at_least
+from eservice.accounts.services import officer_by_username, officer_role, role_at_least
 from eservice.cases import actions
 from eservice.cases.access import QueueFilters, case_for_officer, officer_agencies, queue
 from eservice.cases.models import Application
@@ -27,13 +28,13 @@ from eservice.cases.views.common import (
     serve_evidence,
 )
 from eservice.core.errors import NotFound, ValidationFailed
-from eservice.core.web import domain_errors
+from eservice.core.web import domain_errors, signed_in
 
 
 @login_required
 def office(request: HttpRequest) -> HttpResponse:
     """Send the officer to their agency's queue, or let them choose an agency."""
-    agencies = officer_agencies(request.user)  # type: ignore[arg-type]
+    agencies = officer_agencies(signed_in(request))
     if not agencies:
         raise Http404
     if len(agencies) == 1:
@@ -45,23 +46,31 @@ def office(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def agency_queue(request: HttpRequest, agency: str) -> HttpResponse:
     """Show the agency's cases with filters, due soonest first."""
-    match = [a for a in officer_agencies(request.user) if a.code == agency]  # type: ignore[arg-type]
+    match = [a for a in officer_agencies(signed_in(request)) if a.code == agency]
     if not match:
         raise NotFound(_("No such agency."))
     filters = QueueFilters(
-        status=request.GET.get("status", "") if request.GET.get("status", "") in Status.values else "",
+        status=request.GET.get("status", "")
+        if request.GET.get("status", "") in Status.values
+        else "",
         service=request.GET.get("service", "")[:100],
         overdue=request.GET.get("overdue") == "1",
         mine=request.GET.get("mine") == "1",
     )
-    cases = queue(request.user, match[0], filters)  # type: ignore[arg-type]
+    cases = queue(signed_in(request), match[0], filters)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     services = {c.service_version.service_id: c.service_version for c in page}
-    return render(request, "cases/queue.html", {
-        "agency": match[0], "page": page, "filters": filters,
-        "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
-        "services": services.values(),
-    })
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "agency": match[0],
+            "page": page,
+            "filters": filters,
+            "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
+            "services": services.values(),
+        },
+    )
 
 
 def _allowed(app: Application, role: OfficerRole | None) -> dict[str, bool]:
@@ -73,11 +82,15 @@ def _allowed(app: Application, role: OfficerRole | None) -> dict[str, bool]:
     last = len(steps)
     current = next((s for s in steps if s.position == app.current_step), None)
     allowed["complete_step"] = (
-        app.status == Status.IN_REVIEW and current is not None and app.current_step != last
+        app.status == Status.IN_REVIEW
+        and current is not None
+        and app.current_step != last
         and role_at_least(role, current.role)
     )
     allowed["approve"] = allowed["approve"] and app.current_step == last
-    allowed["request_documents"] = allowed["request_documents"] and not hasattr(app, "document_request")
+    allowed["request_documents"] = allowed["request_documents"] and not hasattr(
+        app, "document_request"
+    )
     return allowed
 
 
@@ -85,19 +98,28 @@ def _allowed(app: Application, role: OfficerRole | None) -> dict[str, bool]:
 @domain_errors
 def case(request: HttpRequest, number: str) -> HttpResponse:
     """Show everything about a case and the actions the officer may take now."""
-    app = case_for_officer(request.user, number)  # type: ignore[arg-type]
-    role = officer_role(request.user, app.agency_id)  # type: ignore[arg-type]
+    app = case_for_officer(signed_in(request), number)
+    role = officer_role(signed_in(request), app.agency_id)
     doc_request = getattr(app, "document_request", None)
     colleagues = User.objects.filter(officer_roles__agency_id=app.agency_id).order_by("username")
-    return render(request, "cases/case.html", {
-        "app": app, "v": app.service_version, "role": role, "allowed": _allowed(app, role),
-        "answers": answer_rows(app), "rows": requirement_rows(app),
-        "steps": app.steps.select_related("step", "completed_by"),
-        "timeline": app.timeline.select_related("actor").order_by("at", "id"),
-        "doc_request": doc_request,
-        "requested": requested_names(doc_request.items) if doc_request else [],
-        "colleagues": colleagues, "documents": app.service_version.documents.all(),
-    })
+    return render(
+        request,
+        "cases/case.html",
+        {
+            "app": app,
+            "v": app.service_version,
+            "role": role,
+            "allowed": _allowed(app, role),
+            "answers": answer_rows(app),
+            "rows": requirement_rows(app),
+            "steps": app.steps.select_related("step", "completed_by"),
+            "timeline": app.timeline.select_related("actor").order_by("at", "id"),
+            "doc_request": doc_request,
+            "requested": requested_names(doc_request.items) if doc_request else [],
+            "colleagues": colleagues,
+            "documents": app.service_version.documents.all(),
+        },
+    )
 
 
 def _int(value: str, default: int) -> int:
@@ -111,31 +133,54 @@ def _assignee(request: HttpRequest, app: Application) -> User | None:
     username = request.POST.get("assignee", "")
     if not username:
         return None
-    user = User.objects.filter(username=username).first()
+    user = officer_by_username(app.agency_id, username)
     if user is None:
         raise ValidationFailed(_("That person is not an officer of this agency."))
     return user
 
 
 ACTIONS: dict[str, tuple[Callable[[HttpRequest, Application], Any], Any]] = {
-    "start_check": (lambda r, a: actions.start_check(a, r.user), gettext_lazy("You are now checking this application.")),
+    "start_check": (
+        lambda r, a: actions.start_check(a, signed_in(r)),
+        gettext_lazy("You are now checking this application."),
+    ),
     "request_documents": (
         lambda r, a: actions.request_documents(
-            a, r.user, [{"code": c} for c in r.POST.getlist("items")], r.POST.get("note", ""),
+            a,
+            signed_in(r),
+            [{"code": c} for c in r.POST.getlist("items")],
+            r.POST.get("note", ""),
             _int(r.POST.get("respond_within_days", "7"), 0),
         ),
         gettext_lazy("The applicant was asked for the documents. The clock is paused."),
     ),
-    "accept_documents": (lambda r, a: actions.accept_documents(a, r.user), gettext_lazy("Documents accepted; consideration has started.")),
-    "complete_step": (lambda r, a: actions.complete_step(a, r.user, r.POST.get("note", "")), gettext_lazy("Step completed.")),
-    "approve": (lambda r, a: actions.approve(a, r.user, r.POST.get("reasons", "")), gettext_lazy("The application was approved.")),
+    "accept_documents": (
+        lambda r, a: actions.accept_documents(a, signed_in(r)),
+        gettext_lazy("Documents accepted; consideration has started."),
+    ),
+    "complete_step": (
+        lambda r, a: actions.complete_step(a, signed_in(r), r.POST.get("note", "")),
+        gettext_lazy("Step completed."),
+    ),
+    "approve": (
+        lambda r, a: actions.approve(a, signed_in(r), r.POST.get("reasons", "")),
+        gettext_lazy("The application was approved."),
+    ),
     "reject": (
-        lambda r, a: actions.reject(a, r.user, r.POST.get("reasons", ""), r.POST.get("appeal_info", "")),
+        lambda r, a: actions.reject(
+            a, signed_in(r), r.POST.get("reasons", ""), r.POST.get("appeal_info", "")
+        ),
         gettext_lazy("The application was rejected."),
     ),
-    "close": (lambda r, a: actions.close(a, r.user), gettext_lazy("The case was closed.")),
-    "assign": (lambda r, a: actions.assign(a, r.user, _assignee(r, a)), gettext_lazy("Assignment saved.")),
-    "note": (lambda r, a: actions.add_note(a, r.user, r.POST.get("text", "")), gettext_lazy("Note added.")),
+    "close": (lambda r, a: actions.close(a, signed_in(r)), gettext_lazy("The case was closed.")),
+    "assign": (
+        lambda r, a: actions.assign(a, signed_in(r), _assignee(r, a)),
+        gettext_lazy("Assignment saved."),
+    ),
+    "note": (
+        lambda r, a: actions.add_note(a, signed_in(r), r.POST.get("text", "")),
+        gettext_lazy("Note added."),
+    ),
 }
 
 
@@ -144,7 +189,7 @@ ACTIONS: dict[str, tuple[Callable[[HttpRequest, Application], Any], Any]] = {
 @domain_errors
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Take one officer action on a case."""
-    app = case_for_officer(request.user, number)  # type: ignore[arg-type]
+    app = case_for_officer(signed_in(request), number)
     if action not in ACTIONS:
         raise NotFound(_("No such action."))
     run, done_message = ACTIONS[action]
@@ -160,7 +205,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
 
 @login_required
 @domain_errors
-def evidence_file(request: HttpRequest, number: str, file_id: str) -> HttpResponse:
+def evidence_file(request: HttpRequest, number: str, file_id: str) -> HttpResponseBase:
     """Download a file of a case of the officer's agency."""
-    app = case_for_officer(request.user, number)  # type: ignore[arg-type]
+    app = case_for_officer(signed_in(request), number)
     return serve_evidence(app, file_id)

@@ -31,8 +31,12 @@ def track_form(request: HttpRequest) -> HttpResponse:
                 error = str(exc.message)
         else:
             return redirect("cases:track-number", number=tracking.display(canonical))
-    return render(request, "cases/track_form.html", {"number": number, "error": error},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "cases/track_form.html",
+        {"number": number, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @ratelimit(key="ip", rate=_rate, group="track", block=True)
@@ -41,9 +45,11 @@ def track_number(request: HttpRequest, number: str) -> HttpResponse:
     try:
         view = track(number)
     except Mistyped as exc:
-        return render(request, "cases/track_form.html", {"number": number, "error": exc.message},
-                      status=400)
+        return render(
+            request, "cases/track_form.html", {"number": number, "error": exc.message}, status=400
+        )
     except NotFound as exc:
-        return render(request, "cases/track_form.html", {"number": number, "error": exc.message},
-                      status=404)
+        return render(
+            request, "cases/track_form.html", {"number": number, "error": exc.message}, status=404
+        )
     return render(request, "cases/track.html", {"t": view})

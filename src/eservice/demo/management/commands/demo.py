@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="delete all data and start over")
-        parser.add_argument("--no-serve", action="store_true", help="load only; do not start the server")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="load only; do not start the server"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)

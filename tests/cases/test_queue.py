@@ -1,0 +1,129 @@
+"""The agency's queue: filters, due-date order, and a fixed number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from eservice.cases import access, actions
+from eservice.cases.access import QueueFilters
+from eservice.cases.states import Status
+from eservice.catalog.importer import import_data
+from eservice.catalog.models import Service
+from tests import factories
+from tests.factories import REQUESTED_DOCUMENT, bangkok, submitted_application
+
+RENEWAL = "food-shop-licence-renewal"
+
+
+@pytest.fixture
+def renewal(catalog: Any) -> Service:
+    """A second service of agency A with a shorter limit."""
+    svc = factories.food_shop_service(
+        code=RENEWAL,
+        name=factories.bi("การต่ออายุใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร", "Food shop licence renewal"),
+        time_limit={"value": 3, "unit": "days"},
+    )
+    import_data({"services": [svc]}, "renewal.yaml")
+    return Service.objects.get(code=RENEWAL)
+
+
+@pytest.fixture
+def cases(
+    catalog: Any, renewal: Service, applicant: Any, other_applicant: Any, clerk_a: Any,
+    reviewer_a: Any, approver_a: Any, clerk_b: Any, clock: Any,
+) -> dict[str, Any]:
+    """Cases submitted on different days so their deadlines differ."""
+    made: dict[str, Any] = {}
+    clock.set(bangkok(2026, 3, 2, 9, 0))  # Monday: due Wed 12 March
+    made["oldest"] = submitted_application(applicant, catalog.food_shop)
+    clock.set(bangkok(2026, 3, 3, 9, 0))  # due Thu 13 March ... paused below
+    made["returned"] = actions.request_documents(
+        submitted_application(other_applicant, catalog.food_shop), clerk_a,
+        [{"code": REQUESTED_DOCUMENT}],
+    )
+    clock.set(bangkok(2026, 3, 4, 9, 0))  # renewal: 3 days, due Mon 9 March
+    made["renewal"] = actions.start_check(submitted_application(applicant, renewal), clerk_a)
+    clock.set(bangkok(2026, 3, 5, 9, 0))  # due Tue 17 March
+    made["in_review"] = actions.accept_documents(
+        submitted_application(other_applicant, catalog.food_shop), reviewer_a
+    )
+    made["approved"] = factories.case_in(
+        "approved", applicant=applicant, service=catalog.food_shop, clerk=clerk_a,
+        reviewer=reviewer_a, approver=approver_a,
+    )
+    made["draft"] = factories.draft_application(other_applicant, renewal)
+    made["agency_b"] = submitted_application(applicant, catalog.house_copy)
+    clock.set(bangkok(2026, 3, 10, 10, 0))  # Tuesday: the renewal is overdue
+    return made
+
+
+def _queue(user: Any, catalog: Any, **filters: Any) -> list[Any]:
+    return list(access.queue(user, catalog.agency_a, QueueFilters(**filters)))
+
+
+def test_it_lists_open_cases_due_soonest_first_with_paused_ones_last(
+    cases: dict[str, Any], catalog: Any, clerk_a: Any
+) -> None:
+    got = _queue(clerk_a, catalog)
+    assert got == [cases["renewal"], cases["oldest"], cases["in_review"], cases["returned"]]
+    assert [a.due_at for a in got[:3]] == sorted(a.due_at for a in got[:3])
+    assert got[-1].due_at is None
+
+
+def test_it_filters_by_status(cases: dict[str, Any], catalog: Any, clerk_a: Any) -> None:
+    assert _queue(clerk_a, catalog, status=Status.RETURNED) == [cases["returned"]]
+    assert _queue(clerk_a, catalog, status=Status.APPROVED) == [cases["approved"]]
+    assert _queue(clerk_a, catalog, status=Status.DRAFT) == []
+
+
+def test_it_filters_by_service(cases: dict[str, Any], catalog: Any, clerk_a: Any) -> None:
+    assert _queue(clerk_a, catalog, service=RENEWAL) == [cases["renewal"]]
+    assert cases["renewal"] not in _queue(clerk_a, catalog, service=factories.FOOD_SHOP)
+
+
+def test_it_filters_overdue_cases(cases: dict[str, Any], catalog: Any, clerk_a: Any) -> None:
+    assert _queue(clerk_a, catalog, overdue=True) == [cases["renewal"]]
+    assert cases["renewal"].is_overdue
+
+
+def test_it_filters_the_officers_own_cases(
+    cases: dict[str, Any], catalog: Any, clerk_a: Any, reviewer_a: Any
+) -> None:
+    assert _queue(clerk_a, catalog, mine=True) == [cases["renewal"]]
+    assert _queue(reviewer_a, catalog, mine=True) == [cases["in_review"]]
+
+
+def test_it_shows_only_the_agencys_cases(
+    cases: dict[str, Any], catalog: Any, clerk_b: Any
+) -> None:
+    got = list(access.queue(clerk_b, catalog.agency_b, QueueFilters()))
+    assert got == [cases["agency_b"]]
+
+
+def _render(user: Any, catalog: Any) -> list[tuple[Any, ...]]:
+    """Read what a queue row shows."""
+    return [
+        (a.tracking_number, a.status, a.due_at, a.is_overdue, a.service_version.name_th,
+         a.assigned_to.display_name() if a.assigned_to else "", a.current_step)
+        for a in access.queue(user, catalog.agency_a, QueueFilters())
+    ]
+
+
+def test_it_reads_the_queue_in_a_fixed_number_of_queries(
+    catalog: Any, applicant: Any, clerk_a: Any, reviewer_a: Any, monday: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    def add(count: int) -> None:
+        for _ in range(count):
+            app = submitted_application(applicant, catalog.food_shop)
+            actions.accept_documents(app, reviewer_a)
+            actions.start_check(submitted_application(applicant, catalog.food_shop), clerk_a)
+
+    add(2)
+    with django_assert_max_num_queries(3):
+        assert len(_render(clerk_a, catalog)) == 4
+    add(10)
+    with django_assert_max_num_queries(3):
+        assert len(_render(clerk_a, catalog)) == 24
