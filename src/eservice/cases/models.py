@@ -124,8 +124,8 @@ class TimelineEvent(models.Model):
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16, blank=True)
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     step_position = models.PositiveSmallIntegerField(null=True, blank=True)
     # Reason or note as written by the actor; shown to the applicant unless internal.
     text = models.TextField(blank=True)
