@@ -13,19 +13,24 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from tests import factories
-from tests.factories import AGENCY_A, AGENCY_B, FOOD_SHOP, HOUSE_COPY, MONDAY_MORNING, case_in, thai_id
+from tests.factories import (
+    AGENCY_A,
+    AGENCY_B,
+    FOOD_SHOP,
+    HOUSE_COPY,
+    MONDAY_MORNING,
+    case_in,
+    thai_id,
+)
 
-_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """Create the database cache table ("eservice_cache") once the test database exists."""
-    with django_db_blocker.unblock():
-        call_command("createcachetable", verbosity=0)
+_DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +45,14 @@ def _isolated_files_and_cache(request: pytest.FixtureRequest, settings: Any, tmp
         "OPTIONS": {**storages["default"].get("OPTIONS", {}), "location": str(media)},
     }
     settings.STORAGES = storages
+    if "RedisCache" not in settings.CACHES["default"]["BACKEND"]:
+        # The embedded cache (files), in the test's own directory.
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
     # Personas have passwords; the production hasher is deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     uses_db = request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(
@@ -109,8 +122,11 @@ def _officer(username: str, agency: Any, role: str) -> Any:
 @pytest.fixture
 def applicant(db: None) -> Any:
     return _user(
-        "somchai", thai_id("110170020703"), full_name_th="สมชาย ใจดี",
-        full_name_en="Somchai Jaidee", email="somchai@example.com",
+        "somchai",
+        thai_id("110170020703"),
+        full_name_th="สมชาย ใจดี",
+        full_name_en="Somchai Jaidee",
+        email="somchai@example.com",
     )
 
 
@@ -165,7 +181,8 @@ def company(db: None) -> Any:
 
     person = JuristicPerson(
         registration_number=COMPANY_REGISTRATION_NUMBER,
-        name_th="บริษัท ข้าวซอยล้านนา จำกัด", name_en="Khao Soi Lanna Co., Ltd.",
+        name_th="บริษัท ข้าวซอยล้านนา จำกัด",
+        name_en="Khao Soi Lanna Co., Ltd.",
     )
     person.full_clean()  # the registration number passes stdnum.th.moa
     person.save()
@@ -204,15 +221,23 @@ def monday(clock: Any) -> datetime:
 
 @pytest.fixture
 def make_case(
-    monday: datetime, catalog: Catalog, applicant: Any, clerk_a: Any, reviewer_a: Any,
+    monday: datetime,
+    catalog: Catalog,
+    applicant: Any,
+    clerk_a: Any,
+    reviewer_a: Any,
     approver_a: Any,
 ) -> Any:
     """Return ``make_case(status)``: a food-shop case of the applicant in that status."""
 
     def make(status: str) -> Any:
         return case_in(
-            status, applicant=applicant, service=catalog.food_shop,
-            clerk=clerk_a, reviewer=reviewer_a, approver=approver_a,
+            status,
+            applicant=applicant,
+            service=catalog.food_shop,
+            clerk=clerk_a,
+            reviewer=reviewer_a,
+            approver=approver_a,
         )
 
     return make

@@ -226,7 +226,9 @@ def house_copy_service(**overrides: Any) -> dict[str, Any]:
         "output_document": bi("สำเนาทะเบียนบ้านฉบับรับรอง", "Certified copy of a house registration"),
         "legal_basis": [
             {
-                "law": bi("พระราชบัญญัติการทะเบียนราษฎร พ.ศ. 2534", "Civil Registration Act B.E. 2534 (1991)"),
+                "law": bi(
+                    "พระราชบัญญัติการทะเบียนราษฎร พ.ศ. 2534", "Civil Registration Act B.E. 2534 (1991)"
+                ),
                 "sections": ["มาตรา 14"],
             }
         ],
@@ -348,7 +350,8 @@ def pdf_bytes(padding: int = 0) -> bytes:
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref,
+        len(objects) + 1,
+        xref,
     )
     return bytes(out)
 

@@ -32,6 +32,7 @@ def _serve(extra: list[str]) -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     workers = os.environ.get("WEB_CONCURRENCY", "2")
+    threads = os.environ.get("WEB_THREADS", "4")
     args = [
         "gunicorn",
         "eservice.wsgi:application",
@@ -39,6 +40,8 @@ def _serve(extra: list[str]) -> None:
         f"{host}:{port}",
         "--workers",
         workers,
+        "--threads",
+        threads,
         "--access-logfile",
         "-",
         *extra,
@@ -65,7 +68,6 @@ def main(argv: list[str] | None = None) -> None:
             _serve([])
     elif command == "migrate":
         call_command("migrate", *rest)
-        call_command("createcachetable")
     elif command == "import-services":
         call_command("import_services", *rest)
     elif command == "export-services":

@@ -33,8 +33,15 @@ def test_it_verifies_an_untouched_chain(history: Any) -> None:
 def test_it_records_the_case_actions(history: Any, approver_a: Any) -> None:
     events = AuditEvent.objects.filter(object_id=str(history.public_id))
     assert list(events.values_list("action", flat=True)) == [
-        "case.start", "case.upload", "case.upload", "case.submit", "case.start_check",
-        "case.accept_documents", "case.complete_step", "case.complete_step", "case.approve",
+        "case.start",
+        "case.upload",
+        "case.upload",
+        "case.submit",
+        "case.start_check",
+        "case.accept_documents",
+        "case.complete_step",
+        "case.complete_step",
+        "case.approve",
         "case.close",
     ]
     approve = events.get(action="case.approve")
@@ -79,8 +86,16 @@ def test_it_finds_an_edit_whose_hash_was_recomputed(history: Any) -> None:
     forged = {"status": "rejected"}
     AuditEvent.objects.filter(pk=target.pk).update(
         data=forged,
-        hash=_digest(target.prev_hash, target.seq, target.at, target.actor, target.action,
-                     target.object_type, target.object_id, forged),
+        hash=_digest(
+            target.prev_hash,
+            target.seq,
+            target.at,
+            target.actor,
+            target.action,
+            target.object_type,
+            target.object_id,
+            forged,
+        ),
     )
     result = verify()
     assert not result.ok

@@ -21,8 +21,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 SERVICE = "food-shop-licence"
 AGENCY = "nonthaburi-city"
 
@@ -37,9 +41,17 @@ def browser() -> Iterator[Any]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -55,11 +67,15 @@ def demo_world(transactional_db: None) -> dict[str, Any]:
     from eservice.demo.loader import CATALOG_FILE
 
     import_file(CATALOG_FILE, actor="tests")
-    applicant = User.objects.create_user("citizen", password="pw-citizen-123",
-                                         national_id="1103700012346", full_name_th="สมชาย ใจดี")
-    officer = User.objects.create_user("approver", password="pw-officer-123",
-                                       full_name_th="ผู้อำนวยการ ทดสอบ")
-    OfficerRole.objects.create(user=officer, agency=Agency.objects.get(code=AGENCY), role="approver")
+    applicant = User.objects.create_user(
+        "citizen", password="pw-citizen-123", national_id="1103700012346", full_name_th="สมชาย ใจดี"
+    )
+    officer = User.objects.create_user(
+        "approver", password="pw-officer-123", full_name_th="ผู้อำนวยการ ทดสอบ"
+    )
+    OfficerRole.objects.create(
+        user=officer, agency=Agency.objects.get(code=AGENCY), role="approver"
+    )
     return {"applicant": applicant, "officer": officer}
 
 
@@ -105,8 +121,11 @@ def test_it_carries_an_application_from_phone_to_public_decision(
     page.click("form[action$='/apply/'] button[type=submit]")
 
     # The server checks answers: submit one wrong value first and see the error.
-    first_text = next(n for n, p in version.form_schema["properties"].items()
-                      if p.get("type") == "string" and "enum" not in p and "format" not in p)
+    first_text = next(
+        n
+        for n, p in version.form_schema["properties"].items()
+        if p.get("type") == "string" and "enum" not in p and "format" not in p
+    )
     for name, value in answers.items():
         ui = version.form_ui[name]["widget"]
         if ui == "select":

@@ -97,4 +97,3 @@ def test_it_is_overdue_only_while_the_agency_holds_the_case_past_the_deadline(
     app = actions.reject(app, approver_a, "ไม่ครบถ้วน", "อุทธรณ์ภายใน 15 วัน")
     assert app.status == Status.REJECTED
     assert not app.is_overdue
-

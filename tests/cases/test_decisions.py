@@ -10,8 +10,7 @@ from eservice.cases import actions
 from eservice.cases.models import Application, StepInstance, TimelineEvent
 from eservice.cases.states import Status
 from eservice.core.errors import Forbidden, InvalidTransition, ValidationFailed
-from tests.factories import MONDAY_MORNING
-from tests.factories import advance_to_last_step
+from tests.factories import MONDAY_MORNING, advance_to_last_step
 
 
 @pytest.fixture
@@ -96,8 +95,7 @@ def test_it_refuses_in_writing_with_reasons_and_how_to_appeal(
 
 
 def test_it_can_refuse_before_consideration(make_case: Any, approver_a: Any) -> None:
-    app = actions.reject(make_case("submitted"), approver_a, "ไม่อยู่ในเขตเทศบาล",
-                         "อุทธรณ์ภายใน 15 วัน")
+    app = actions.reject(make_case("submitted"), approver_a, "ไม่อยู่ในเขตเทศบาล", "อุทธรณ์ภายใน 15 วัน")
     assert app.status == Status.REJECTED
     assert not StepInstance.objects.filter(application=app).exists()
 

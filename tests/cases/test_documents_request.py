@@ -85,9 +85,7 @@ def test_it_asks_only_for_documents_of_the_manual(checking: Any, clerk_a: Any) -
     assert not DocumentRequest.objects.filter(application=checking).exists()
 
 
-def test_it_can_be_asked_right_after_submission(
-    catalog: Any, applicant: Any, clerk_a: Any
-) -> None:
+def test_it_can_be_asked_right_after_submission(catalog: Any, applicant: Any, clerk_a: Any) -> None:
     app = submitted_application(applicant, catalog.food_shop)
     assert actions.request_documents(app, clerk_a, ITEMS).status == Status.RETURNED
 
@@ -95,15 +93,17 @@ def test_it_can_be_asked_right_after_submission(
 def test_it_requires_every_requested_document_before_resubmission(
     checking: Any, applicant: Any, clerk_a: Any
 ) -> None:
-    app = actions.request_documents(checking, clerk_a, [{"code": "house-registration"},
-                                                         {"code": "building-consent"}])
+    app = actions.request_documents(
+        checking, clerk_a, [{"code": "house-registration"}, {"code": "building-consent"}]
+    )
     actions.upload_document(app, applicant, "house-registration", pdf_upload())
 
     with pytest.raises(ValidationFailed) as caught:
         actions.resubmit(app, applicant)
 
-    assert caught.value.errors == {"document:building-consent": [caught.value.errors[
-        "document:building-consent"][0]]}
+    assert caught.value.errors == {
+        "document:building-consent": [caught.value.errors["document:building-consent"][0]]
+    }
     app.refresh_from_db()
     assert app.status == Status.RETURNED
     assert app.due_at is None
@@ -149,3 +149,22 @@ def test_it_resumes_with_the_remaining_time_and_records_the_reply(
     assert app.paused_at is None and app.remaining_minutes is None
     assert app.due_at == bangkok(2026, 4, 27, 9, 0)
     assert DocumentRequest.objects.get(application=app).responded_at == now
+
+
+def test_it_lets_the_agency_refuse_once_the_applicant_missed_the_deadline(
+    checking: Any, clerk_a: Any, approver_a: Any, clock: Any
+) -> None:
+    clock.set(bangkok(2026, 4, 3, 14, 30))
+    app = actions.request_documents(checking, clerk_a, ITEMS)  # respond by Monday 20 April
+
+    clock.set(bangkok(2026, 4, 20, 16, 0))
+    with pytest.raises(InvalidTransition):
+        actions.reject(app, approver_a, "ไม่ส่งเอกสาร", "อุทธรณ์ภายใน 15 วัน")
+    assert DocumentRequest.objects.get(application=app).application.status == Status.RETURNED
+
+    clock.set(bangkok(2026, 4, 21, 9, 0))
+    app = actions.reject(app, approver_a, "ไม่ส่งเอกสารภายในกำหนด", "อุทธรณ์ภายใน 15 วัน")
+    app.refresh_from_db()
+    assert app.status == Status.REJECTED
+    assert app.paused_at is None and app.remaining_minutes is None
+    assert not app.is_overdue

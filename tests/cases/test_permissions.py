@@ -26,7 +26,8 @@ OFFICER_ACTIONS: dict[str, tuple[str, Callable[[Application, Any], Any]]] = {
     "assign": ("submitted", lambda app, who: actions.assign(app, who, who)),
     "start_check": ("submitted", lambda app, who: actions.start_check(app, who)),
     "request_documents": (
-        "checking", lambda app, who: actions.request_documents(app, who, [{"code": "id-card"}])
+        "checking",
+        lambda app, who: actions.request_documents(app, who, [{"code": "id-card"}]),
     ),
     "accept_documents": ("checking", lambda app, who: actions.accept_documents(app, who)),
     "complete_step": ("in_review", lambda app, who: actions.complete_step(app, who, "x")),
@@ -63,6 +64,17 @@ def test_it_hides_a_case_from_anyone_not_an_officer_of_its_agency(
 
     assert Application.objects.values().get(pk=app.pk) == snapshot
     assert TimelineEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("state", [s.value for s in Status])
+@pytest.mark.parametrize("action", list(OFFICER_ACTIONS))
+def test_it_hides_a_case_from_another_agency_whatever_its_state(
+    make_case: Any, approver_b: Any, action: str, state: str
+) -> None:
+    # Another agency's officer must not learn a case's state from the error either.
+    app = make_case(state)
+    with pytest.raises(NotFound):
+        OFFICER_ACTIONS[action][1](app, approver_b)
 
 
 def test_it_lets_the_agencys_officers_find_a_case_by_number(
@@ -102,7 +114,8 @@ def test_it_assigns_only_to_officers_of_the_same_agency(
 APPLICANT_ACTIONS: dict[str, tuple[str, Callable[[Application, Any], Any]]] = {
     "save_answers": ("draft", lambda app, who: actions.save_answers(app, who, {"shop_name": "x"})),
     "upload_document": (
-        "draft", lambda app, who: actions.upload_document(app, who, "id-card", pdf_upload())
+        "draft",
+        lambda app, who: actions.upload_document(app, who, "id-card", pdf_upload()),
     ),
     "remove_document": (
         "draft",

@@ -31,8 +31,15 @@ def renewal(catalog: Any) -> Service:
 
 @pytest.fixture
 def cases(
-    catalog: Any, renewal: Service, applicant: Any, other_applicant: Any, clerk_a: Any,
-    reviewer_a: Any, approver_a: Any, clerk_b: Any, clock: Any,
+    catalog: Any,
+    renewal: Service,
+    applicant: Any,
+    other_applicant: Any,
+    clerk_a: Any,
+    reviewer_a: Any,
+    approver_a: Any,
+    clerk_b: Any,
+    clock: Any,
 ) -> dict[str, Any]:
     """Cases submitted on different days so their deadlines differ."""
     made: dict[str, Any] = {}
@@ -40,7 +47,8 @@ def cases(
     made["oldest"] = submitted_application(applicant, catalog.food_shop)
     clock.set(bangkok(2026, 3, 3, 9, 0))  # due Thu 13 March ... paused below
     made["returned"] = actions.request_documents(
-        submitted_application(other_applicant, catalog.food_shop), clerk_a,
+        submitted_application(other_applicant, catalog.food_shop),
+        clerk_a,
         [{"code": REQUESTED_DOCUMENT}],
     )
     clock.set(bangkok(2026, 3, 4, 9, 0))  # renewal: 3 days, due Mon 9 March
@@ -50,8 +58,12 @@ def cases(
         submitted_application(other_applicant, catalog.food_shop), reviewer_a
     )
     made["approved"] = factories.case_in(
-        "approved", applicant=applicant, service=catalog.food_shop, clerk=clerk_a,
-        reviewer=reviewer_a, approver=approver_a,
+        "approved",
+        applicant=applicant,
+        service=catalog.food_shop,
+        clerk=clerk_a,
+        reviewer=reviewer_a,
+        approver=approver_a,
     )
     made["draft"] = factories.draft_application(other_applicant, renewal)
     made["agency_b"] = submitted_application(applicant, catalog.house_copy)
@@ -95,9 +107,7 @@ def test_it_filters_the_officers_own_cases(
     assert _queue(reviewer_a, catalog, mine=True) == [cases["in_review"]]
 
 
-def test_it_shows_only_the_agencys_cases(
-    cases: dict[str, Any], catalog: Any, clerk_b: Any
-) -> None:
+def test_it_shows_only_the_agencys_cases(cases: dict[str, Any], catalog: Any, clerk_b: Any) -> None:
     got = list(access.queue(clerk_b, catalog.agency_b, QueueFilters()))
     assert got == [cases["agency_b"]]
 
@@ -105,14 +115,25 @@ def test_it_shows_only_the_agencys_cases(
 def _render(user: Any, catalog: Any) -> list[tuple[Any, ...]]:
     """Read what a queue row shows."""
     return [
-        (a.tracking_number, a.status, a.due_at, a.is_overdue, a.service_version.name_th,
-         a.assigned_to.display_name() if a.assigned_to else "", a.current_step)
+        (
+            a.tracking_number,
+            a.status,
+            a.due_at,
+            a.is_overdue,
+            a.service_version.name_th,
+            a.assigned_to.display_name() if a.assigned_to else "",
+            a.current_step,
+        )
         for a in access.queue(user, catalog.agency_a, QueueFilters())
     ]
 
 
 def test_it_reads_the_queue_in_a_fixed_number_of_queries(
-    catalog: Any, applicant: Any, clerk_a: Any, reviewer_a: Any, monday: Any,
+    catalog: Any,
+    applicant: Any,
+    clerk_a: Any,
+    reviewer_a: Any,
+    monday: Any,
     django_assert_max_num_queries: Any,
 ) -> None:
     def add(count: int) -> None:

@@ -59,9 +59,7 @@ def test_it_counts_hours_for_a_service_limited_in_hours(
     assert app.due_at == bangkok(2026, 6, 19, 9, 30)
 
 
-def test_it_accepts_an_image_and_skips_optional_documents(
-    catalog: Any, applicant: Any
-) -> None:
+def test_it_accepts_an_image_and_skips_optional_documents(catalog: Any, applicant: Any) -> None:
     app = draft_application(applicant, catalog.food_shop)
     actions.upload_document(app, applicant, "id-card", png_upload())
     actions.upload_document(app, applicant, "house-registration", pdf_upload())
@@ -108,8 +106,9 @@ def test_it_refuses_bad_answers_and_missing_documents_field_by_field(
 
 def test_it_explains_problems_in_thai(catalog: Any, applicant: Any) -> None:
     app = actions.start_application(applicant, catalog.food_shop)
-    actions.save_answers(app, applicant, {**valid_answers(FOOD_SHOP), "shop_size": "huge",
-                                          "shop_name": ""})
+    actions.save_answers(
+        app, applicant, {**valid_answers(FOOD_SHOP), "shop_size": "huge", "shop_name": ""}
+    )
     with translation.override("th"), pytest.raises(ValidationFailed) as caught:
         actions.submit(app, applicant)
     errors = caught.value.errors
@@ -122,9 +121,15 @@ def test_it_checks_text_length_and_the_national_id_check_digit(
     catalog: Any, applicant: Any
 ) -> None:
     app = draft_application(applicant, catalog.food_shop)
-    app = actions.save_answers(app, applicant, {
-        **valid_answers(FOOD_SHOP), "shop_name": "ก", "owner_national_id": thai_id("110400055555"),
-    })
+    app = actions.save_answers(
+        app,
+        applicant,
+        {
+            **valid_answers(FOOD_SHOP),
+            "shop_name": "ก",
+            "owner_national_id": thai_id("110400055555"),
+        },
+    )
     problems = actions.submission_problems(app)
     assert set(problems) == {"shop_name", "document:id-card", "document:house-registration"}
 
@@ -150,8 +155,9 @@ def test_it_refuses_a_document_the_manual_does_not_ask_for(catalog: Any, applica
     assert "requirement" in caught.value.errors
 
 
-def test_it_gives_every_application_its_own_number(catalog: Any, applicant: Any,
-                                                   other_applicant: Any) -> None:
+def test_it_gives_every_application_its_own_number(
+    catalog: Any, applicant: Any, other_applicant: Any
+) -> None:
     first = submitted_application(applicant, catalog.food_shop)
     second = submitted_application(other_applicant, catalog.food_shop)
     assert first.tracking_number != second.tracking_number

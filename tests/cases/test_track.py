@@ -43,9 +43,17 @@ def test_it_shows_no_personal_data(make_case: Any, applicant: Any, clerk_a: Any)
     shown = repr(access.track(app.tracking_number))
 
     secrets = [
-        applicant.username, applicant.full_name_th, applicant.full_name_en, applicant.email,
-        applicant.national_id, "สมชาย", "Somchai", "081-234-5678", clerk_a.username,
-        "เจ้าหน้าที่", str(app.public_id),
+        applicant.username,
+        applicant.full_name_th,
+        applicant.full_name_en,
+        applicant.email,
+        applicant.national_id,
+        "สมชาย",
+        "Somchai",
+        "081-234-5678",
+        clerk_a.username,
+        "เจ้าหน้าที่",
+        str(app.public_id),
         *(str(value) for value in app.answers.values() if not isinstance(value, bool)),
     ]
     for secret in secrets:
@@ -64,7 +72,9 @@ def test_it_shows_the_decision_without_a_deadline(make_case: Any) -> None:
     app = make_case("approved")
     view = access.track(app.tracking_number)
     assert (view.status, view.expected_by, view.decided_at) == (
-        Status.APPROVED, None, app.decided_at
+        Status.APPROVED,
+        None,
+        app.decided_at,
     )
     assert [e.status for e in view.timeline][-1] == "approved"
 

@@ -12,8 +12,7 @@ from eservice.cases import actions
 from eservice.cases.models import Application, TimelineEvent
 from eservice.cases.states import TRANSITIONS, Status
 from eservice.core.errors import InvalidTransition
-from tests.factories import REQUESTED_DOCUMENT, advance_to_last_step, pdf_upload
-from tests.factories import MONDAY_MORNING
+from tests.factories import MONDAY_MORNING, REQUESTED_DOCUMENT, advance_to_last_step, pdf_upload
 
 STATES = [s.value for s in Status]
 
@@ -58,7 +57,9 @@ def perform(
     return run
 
 
-ALLOWED = [(action, source) for action, (sources, _) in TRANSITIONS.items() for source in sorted(sources)]
+ALLOWED = [
+    (action, source) for action, (sources, _) in TRANSITIONS.items() for source in sorted(sources)
+]
 REFUSED = [
     (action, state)
     for action, (sources, _) in TRANSITIONS.items()
@@ -70,12 +71,22 @@ REFUSED = [
 def test_it_covers_every_state_and_action() -> None:
     assert len(ALLOWED) + len(REFUSED) == len(TRANSITIONS) * len(Status)
     assert set(TRANSITIONS) == {
-        "submit", "start_check", "request_documents", "resubmit", "accept_documents",
-        "complete_step", "approve", "reject", "withdraw", "close",
+        "submit",
+        "start_check",
+        "request_documents",
+        "resubmit",
+        "accept_documents",
+        "complete_step",
+        "approve",
+        "reject",
+        "withdraw",
+        "close",
     }
 
 
-@pytest.mark.parametrize(("action", "source"), ALLOWED)
+# Refusing a case that waits for documents needs its deadline to have passed:
+# tests/cases/test_documents_request.py covers it with the clock moved on.
+@pytest.mark.parametrize(("action", "source"), [a for a in ALLOWED if a != ("reject", "returned")])
 def test_it_allows_the_transition_from_its_sources(
     make_case: Any, perform: Any, action: str, source: str
 ) -> None:

@@ -28,8 +28,18 @@ from tests.factories import AGENCY_A, FOOD_SHOP, HOUSE_COPY, bangkok, submitted_
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Agency, AgencyDayOff, Category, Service, ServiceVersion, Step, DocumentRequirement, Fee,
-          ServiceTerm, AuditEvent]
+MODELS = [
+    Agency,
+    AgencyDayOff,
+    Category,
+    Service,
+    ServiceVersion,
+    Step,
+    DocumentRequirement,
+    Fee,
+    ServiceTerm,
+    AuditEvent,
+]
 
 
 def _counts() -> dict[str, int]:
@@ -45,17 +55,19 @@ def test_it_imports_agencies_categories_and_services() -> None:
     agency = Agency.objects.get(code=AGENCY_A)
     assert agency.name_en == "Chiang Mai City Municipality"
     assert agency.kind == "local"
-    assert list(agency.days_off.values_list("day", flat=True)) == [
-        bangkok(2026, 6, 19).date()
-    ]
+    assert list(agency.days_off.values_list("day", flat=True)) == [bangkok(2026, 6, 19).date()]
     service = Service.objects.get(code=FOOD_SHOP)
     version = service.current_version
     assert (version.number, version.time_limit_value, version.time_limit_unit) == (1, 8, "days")
     assert [(s.position, s.role, s.time_limit_value) for s in version.steps.all()] == [
-        (1, "clerk", 1), (2, "reviewer", 5), (3, "approver", 2)
+        (1, "clerk", 1),
+        (2, "reviewer", 5),
+        (3, "approver", 2),
     ]
     assert [(d.code, d.required) for d in version.documents.all()] == [
-        ("id-card", True), ("house-registration", True), ("building-consent", False)
+        ("id-card", True),
+        ("house-registration", True),
+        ("building-consent", False),
     ]
     assert version.total_fee == Decimal("1000.00")
     assert version.form_schema["properties"]["owner_national_id"]["format"] == "th-national-id"
@@ -109,8 +121,9 @@ def test_it_refuses_a_file_with_one_bad_service_and_writes_nothing(
     catalog: Any, mutate: Any, field: str, detail: str
 ) -> None:
     data = _bad(mutate)
-    data["agencies"].append({"code": "new-office", "name": factories.bi("ใหม่", "New"),
-                             "kind": "district"})
+    data["agencies"].append(
+        {"code": "new-office", "name": factories.bi("ใหม่", "New"), "kind": "district"}
+    )
     before = _counts()
 
     with pytest.raises(ImportFailed) as caught:
@@ -226,3 +239,69 @@ def test_it_names_the_file_it_cannot_read(db: None, tmp_path: Path, content: byt
     assert caught.value.errors
     assert caught.value.errors[0].startswith("services-2026.yaml: ")
     assert Service.objects.count() == 0
+
+
+HAND_WRITTEN = """\
+agencies:
+  - code: chiang-mai-city
+    name: {th: เทศบาลนครเชียงใหม่, en: Chiang Mai City Municipality}
+    kind: local
+    parent: null
+    days_off:
+      - {date: 2026-12-31, reason: {th: วันหยุดพิเศษ, en: Special day off}}
+"""
+
+
+def test_it_reads_dates_written_plainly_in_yaml(db: None, tmp_path: Path) -> None:
+    # As in docs/service-format.md: an unquoted date, which YAML would make a date object.
+    path = tmp_path / "agencies.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    report = import_file(path)
+    assert report.agencies == 1
+    assert list(AgencyDayOff.objects.values_list("day", flat=True)) == [
+        bangkok(2026, 12, 31).date()
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_it_reimports_what_the_export_command_writes(
+    catalog: Any, tmp_path: Path, fmt: str
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("export_services", *(["--json"] if fmt == "json" else []), stdout=out)
+    path = tmp_path / f"export.{fmt}"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    before = _counts()
+
+    report = import_file(path)
+
+    assert report.published == []
+    assert sorted(report.unchanged) == [FOOD_SHOP, HOUSE_COPY]
+    assert _counts()["ServiceVersion"] == before["ServiceVersion"]
+
+
+def test_it_moves_an_unsubmitted_draft_to_the_newly_published_manual(
+    catalog: Any, applicant: Any, clock: Any
+) -> None:
+    from eservice.cases import actions
+    from tests.factories import draft_application, pdf_upload
+
+    clock.set(bangkok(2026, 3, 9, 10, 0))
+    draft = draft_application(applicant, catalog.food_shop)
+    v1 = draft.service_version_id
+    for doc in draft.service_version.documents.filter(required=True):
+        actions.upload_document(draft, applicant, doc.code, pdf_upload())
+
+    data = factories.service_file()
+    data["services"][0]["fees"][0]["amount"] = "1500.00"
+    import_data(data, "catalog.yaml")
+
+    app = actions.submit(draft, applicant)
+    app.refresh_from_db()
+    assert app.service_version_id != v1
+    assert app.service_version.number == 2
+    assert app.service_version.total_fee == Decimal("1500.00")

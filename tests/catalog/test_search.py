@@ -31,8 +31,14 @@ def signboard(catalog: Any) -> Service:
             "For shop or restaurant owners who want to put up a sign in front of the shop.",
         ),
         output_document=bi("หนังสืออนุญาตติดตั้งป้าย", "Sign permit"),
-        legal_basis=[{"law": bi("พระราชบัญญัติควบคุมอาคาร พ.ศ. 2522",
-                                "Building Control Act B.E. 2522 (1979)"), "sections": ["มาตรา 21"]}],
+        legal_basis=[
+            {
+                "law": bi(
+                    "พระราชบัญญัติควบคุมอาคาร พ.ศ. 2522", "Building Control Act B.E. 2522 (1979)"
+                ),
+                "sections": ["มาตรา 21"],
+            }
+        ],
     )
     import_data({"services": [svc]}, "signboard.yaml")
     return Service.objects.get(code=SIGNBOARD)
@@ -104,10 +110,13 @@ def test_it_filters_by_agency_and_category(catalog: Any) -> None:
 
 def test_it_searches_the_new_manual_after_a_new_version(catalog: Any) -> None:
     data = factories.service_file()
-    data["services"][1]["name"] = bi("การขอคัดและรับรองสำเนาทะเบียนบ้าน (ท.ร.14)",
-                                    "Certified copy of a house registration (form Tor Ror 14)")
-    data["services"][1]["description"] = bi("บริการคัดสำเนาเอกสารทะเบียน",
-                                           "Copies of registration records.")
+    data["services"][1]["name"] = bi(
+        "การขอคัดและรับรองสำเนาทะเบียนบ้าน (ท.ร.14)",
+        "Certified copy of a house registration (form Tor Ror 14)",
+    )
+    data["services"][1]["description"] = bi(
+        "บริการคัดสำเนาเอกสารทะเบียน", "Copies of registration records."
+    )
     import_data(data, "catalog.yaml")
     assert HOUSE_COPY in _codes("Tor Ror")
     assert HOUSE_COPY not in _codes("household")  # only in the old description

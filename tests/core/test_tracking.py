@@ -43,7 +43,7 @@ def test_it_catches_every_single_wrong_symbol(number: str) -> None:
         for symbol in ALPHABET:
             if symbol == number[position]:
                 continue
-            typo = number[:position] + symbol + number[position + 1:]
+            typo = number[:position] + symbol + number[position + 1 :]
             with pytest.raises(Mistyped):
                 tracking.normalise(typo)
 
@@ -54,7 +54,7 @@ def test_it_catches_every_swap_of_neighbours_in_sample_numbers(number: str) -> N
         a, b = number[position], number[position + 1]
         if a == b:
             continue
-        swapped = number[:position] + b + a + number[position + 2:]
+        swapped = number[:position] + b + a + number[position + 2 :]
         with pytest.raises(Mistyped):
             tracking.normalise(swapped)
 
@@ -68,7 +68,7 @@ def test_it_catches_every_swap_of_every_pair_of_symbols_at_every_position() -> N
             body = base.copy()
             body[position], body[position + 1] = a, b
             number = "".join(body) + tracking.check_symbol("".join(body))
-            swapped = number[:position] + b + a + number[position + 2:]
+            swapped = number[:position] + b + a + number[position + 2 :]
             with pytest.raises(Mistyped):
                 tracking.normalise(swapped)
             checked += 1
@@ -102,8 +102,15 @@ def test_it_reads_o_i_and_l_as_zero_and_one() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "ABC", SAMPLE[0][:12], SAMPLE[0] + "0", SAMPLE[0][:12] + "U", SAMPLE[0][:12] + "*",
-     "ใบอนุญาต12345"],
+    [
+        "",
+        "ABC",
+        SAMPLE[0][:12],
+        SAMPLE[0] + "0",
+        SAMPLE[0][:12] + "U",
+        SAMPLE[0][:12] + "*",
+        "ใบอนุญาต12345",
+    ],
 )
 def test_it_calls_the_wrong_shape_malformed(text: str) -> None:
     with pytest.raises(Malformed):

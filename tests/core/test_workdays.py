@@ -43,8 +43,11 @@ def test_it_skips_new_years_day(cal: WorkingCalendar, day: date) -> None:
 @pytest.mark.parametrize(
     "day",
     [
-        date(2025, 4, 14), date(2025, 4, 15),  # Monday, Tuesday (the 13th was a Sunday)
-        date(2026, 4, 13), date(2026, 4, 14), date(2026, 4, 15),  # Monday to Wednesday
+        date(2025, 4, 14),
+        date(2025, 4, 15),  # Monday, Tuesday (the 13th was a Sunday)
+        date(2026, 4, 13),
+        date(2026, 4, 14),
+        date(2026, 4, 15),  # Monday to Wednesday
     ],
 )
 def test_it_skips_songkran(cal: WorkingCalendar, day: date) -> None:
@@ -145,9 +148,10 @@ def test_it_measures_working_minutes_between_instants(cal: WorkingCalendar) -> N
     assert cal.working_minutes_between(monday, friday) == -180
     # Friday 3 April 14:30 to Monday 20 April 16:30 2026: Friday 2 h, then
     # 7 working days (6 April and Songkran are holidays).
-    assert cal.working_minutes_between(
-        bangkok(2026, 4, 3, 14, 30), bangkok(2026, 4, 20, 16, 30)
-    ) == 120 + 7 * 480
+    assert (
+        cal.working_minutes_between(bangkok(2026, 4, 3, 14, 30), bangkok(2026, 4, 20, 16, 30))
+        == 120 + 7 * 480
+    )
 
 
 STARTS = [

@@ -40,7 +40,8 @@ def test_it_stores_a_real_pdf_and_png_under_random_names(
 
 BAD_UPLOADS = {
     "text-renamed-pdf": (
-        SimpleUploadedFile, ("id.pdf", "ข้อความธรรมดา ไม่ใช่ PDF\n".encode(), "application/pdf")
+        SimpleUploadedFile,
+        ("id.pdf", "ข้อความธรรมดา ไม่ใช่ PDF\n".encode(), "application/pdf"),
     ),
     "empty": (SimpleUploadedFile, ("id.pdf", b"", "application/pdf")),
     "truncated-pdf": (SimpleUploadedFile, ("id.pdf", pdf_bytes()[:-40], "application/pdf")),
@@ -50,7 +51,8 @@ BAD_UPLOADS = {
     ),
     "truncated-png": (SimpleUploadedFile, ("photo.png", png_bytes()[:30], "image/png")),
     "html-renamed-png": (
-        SimpleUploadedFile, ("photo.png", b"<html><script>alert(1)</script></html>", "image/png")
+        SimpleUploadedFile,
+        ("photo.png", b"<html><script>alert(1)</script></html>", "image/png"),
     ),
 }
 

@@ -23,6 +23,19 @@ from eservice.core import tracking
 from eservice.core.clock import now
 from eservice.core.errors import NotFound
 
+# Lists never show answers or the manual's form and texts; loading them dominates the cost.
+LIST_DEFERRED = (
+    "answers",
+    "service_version__form_schema",
+    "service_version__form_ui",
+    "service_version__channels",
+    "service_version__complaints",
+    "service_version__description_th",
+    "service_version__description_en",
+    "service_version__conditions_th",
+    "service_version__conditions_en",
+)
+
 
 def applications_of(user: User) -> QuerySet[Application]:
     """Return the applications the user filed or may act on for a juristic person."""
@@ -85,6 +98,7 @@ def queue(user: User, agency: Agency, filters: QueueFilters) -> QuerySet[Applica
         Application.objects.filter(agency=agency)
         .exclude(status=Status.DRAFT)
         .select_related("service_version", "assigned_to")
+        .defer(*LIST_DEFERRED)
     )
     if filters.status:
         qs = qs.filter(status=filters.status)

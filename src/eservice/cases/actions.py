@@ -26,6 +26,7 @@ from eservice.catalog.services import calendar_for
 from eservice.core import tracking
 from eservice.core.clock import now
 from eservice.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from eservice.core.i18n import format_date
 from eservice.documents.actions import delete_evidence, files_guard, store_evidence
 from eservice.documents.models import EvidenceFile
 from eservice.documents.services import evidence_for
@@ -190,6 +191,26 @@ def start_application(
     return app
 
 
+def _follow_current_manual(app: Application) -> None:
+    """Move a draft to the service's current manual if a new version was published."""
+    current = (
+        Service.objects.filter(pk=app.service_id)
+        .values_list("current_version_id", flat=True)
+        .first()
+    )
+    if current and current != app.service_version_id:
+        old = app.service_version_id
+        app.service_version_id = current
+        app.save(update_fields=["service_version"])
+        record(
+            app.applicant.username,
+            "case.follow_manual",
+            "application",
+            str(app.public_id),
+            {"from_version": old, "to_version": current},
+        )
+
+
 def save_answers(app: Application, user: User, answers: dict[str, Any]) -> Application:
     """Store a draft's answers as they are (checked on submission)."""
     _own(app, user)
@@ -197,6 +218,7 @@ def save_answers(app: Application, user: User, answers: dict[str, Any]) -> Appli
         app = _locked(app)
         if app.status != Status.DRAFT:
             raise InvalidTransition(_("Only a draft can be changed."))
+        _follow_current_manual(app)
         schema = app.service_version.form_schema
         known = set(schema.get("properties", {}))
         app.answers = {k: v for k, v in answers.items() if k in known}
@@ -288,6 +310,7 @@ def submit(app: Application, user: User) -> Application:
             if app.tracking_number:
                 return app  # a retried submit: the first one already went through
             raise InvalidTransition(_("This application cannot be submitted."))
+        _follow_current_manual(app)
         problems = submission_problems(app)
         if problems:
             raise ValidationFailed(_("Please correct the errors below."), problems)
@@ -485,6 +508,7 @@ def _finish_current_step(app: Application, officer: User, note: str) -> StepInst
 
 def complete_step(app: Application, officer: User, note: str = "") -> Application:
     """Finish the current step and start the next one."""
+    _officer(app, officer, "note")  # outsiders learn nothing, not even the state
     note = _clean_text(note, "note", required=False)
     with transaction.atomic():
         app = _locked(app)
@@ -532,6 +556,16 @@ def reject(app: Application, officer: User, reasons: str, appeal_info: str) -> A
     appeal_info = _clean_text(appeal_info, "appeal_info", required=True)
     with transaction.atomic():
         app = _locked(app)
+        if app.status == Status.RETURNED:
+            # Act s.8: an applicant who does not send the documents in time may be refused.
+            respond_by = app.document_request.respond_by
+            calendar = calendar_for(app.agency_id)
+            if now().astimezone(calendar.tz).date() <= respond_by:
+                raise InvalidTransition(
+                    _("The applicant has until %(date)s to send the documents.")
+                    % {"date": format_date(respond_by)}
+                )
+            app.paused_at, app.remaining_minutes = None, None
         if app.status == Status.IN_REVIEW and app.current_step is not None:
             _finish_current_step(app, officer, reasons)
         app.decided_at, app.decision_reasons, app.appeal_info = now(), reasons, appeal_info

@@ -54,7 +54,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "accept_documents": (frozenset({Status.SUBMITTED, Status.CHECKING}), Status.IN_REVIEW),
     "complete_step": (frozenset({Status.IN_REVIEW}), Status.IN_REVIEW),
     "approve": (frozenset({Status.IN_REVIEW}), Status.APPROVED),
-    "reject": (frozenset({Status.SUBMITTED, Status.CHECKING, Status.IN_REVIEW}), Status.REJECTED),
+    # From RETURNED only once the applicant's time to send documents has passed.
+    "reject": (
+        frozenset({Status.SUBMITTED, Status.CHECKING, Status.RETURNED, Status.IN_REVIEW}),
+        Status.REJECTED,
+    ),
     "withdraw": (frozenset(OPEN), Status.WITHDRAWN),
     "close": (frozenset(DECIDED), Status.CLOSED),
 }

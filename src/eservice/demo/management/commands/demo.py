@@ -24,7 +24,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
         if options["reset"]:
             self.stdout.write("Deleting all data…")
             call_command("flush", interactive=False, verbosity=0)
