@@ -27,8 +27,6 @@ def _setup() -> None:
 
 
 def _serve(extra: list[str]) -> None:
-    from django.conf import settings
-
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     workers = os.environ.get("WEB_CONCURRENCY", "2")
@@ -46,8 +44,6 @@ def _serve(extra: list[str]) -> None:
         "-",
         *extra,
     ]
-    if settings.DEBUG:
-        args += ["--reload-engine", "auto"]
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from eservice.accounts.models import OfficerRole, User
@@ -90,27 +90,36 @@ class QueueFilters:
     mine: bool = False
 
 
+# Django writes ``in_queue=True`` as a bare column test, which SQLite does not
+# match to an index; ``IN (true)`` is an equality it uses open_queue_idx for.
+IN_QUEUE = {"in_queue__in": (True,)}
+
+
 def queue(user: User, agency: Agency, filters: QueueFilters) -> QuerySet[Application]:
-    """Return the agency's submitted cases, due soonest first; paused and closed last."""
+    """Return the agency's cases, due soonest first.
+
+    Without a status filter these are the cases the agency must act on (its
+    clock is running); cases waiting for the applicant are under their status.
+    """
     if not OfficerRole.objects.filter(user=user, agency=agency).exists():
         raise NotFound(_("No such agency."))
     qs = (
         Application.objects.filter(agency=agency)
-        .exclude(status=Status.DRAFT)
         .select_related("service_version", "assigned_to")
         .defer(*LIST_DEFERRED)
     )
     if filters.status:
-        qs = qs.filter(status=filters.status)
+        # Drafts are the applicant's own business until submitted.
+        qs = qs.filter(status=filters.status).exclude(status=Status.DRAFT)
     else:
-        qs = qs.filter(status__in=[*ACTIVE, Status.RETURNED])
+        qs = qs.filter(**IN_QUEUE)
     if filters.service:
         qs = qs.filter(service__code=filters.service)
     if filters.overdue:
-        qs = qs.filter(status__in=ACTIVE, due_at__lt=now())
+        qs = qs.filter(**IN_QUEUE, due_at__lt=now())
     if filters.mine:
         qs = qs.filter(assigned_to=user)
-    return qs.order_by(F("due_at").asc(nulls_last=True), "submitted_at", "id")
+    return qs.order_by("due_at", "submitted_at", "id")
 
 
 @dataclass

@@ -354,8 +354,9 @@ class CaseQueue(generics.GenericAPIView):
         tags=[OFFICER_TAG],
         operation_id="cases_list",
         summary="The agency's queue",
-        description="Submitted cases of one of your agencies, due soonest first; cases whose "
-        "clock is paused come last.",
+        description="Cases of one of your agencies, due soonest first. Without `status`, the "
+        "cases the agency must act on (submitted, checking, in review: the clock runs); "
+        "cases waiting for the applicant's documents are listed with `status=returned`.",
         parameters=[QueueQuerySerializer],
         responses={200: CaseQueueItemSerializer(many=True), **error_responses(400, 401, 404)},
     )

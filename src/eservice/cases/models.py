@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from eservice.cases.states import ACTIVE, Status
+from eservice.cases.states import ACTIVE, QUEUE_STATES, Status
 from eservice.core.clock import now
 
 
@@ -33,6 +33,12 @@ class Application(models.Model):
     )
     agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # Computed by the database from status: the agency's clock runs (see states.ACTIVE).
+    in_queue = models.GeneratedField(
+        expression=Q(status__in=QUEUE_STATES),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
     answers = models.JSONField(default=dict)
     language = models.CharField(max_length=2, default="th")
     # Key the client sent with its create request; a retry with it returns this application.
@@ -64,6 +70,12 @@ class Application(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["agency", "status", "due_at"], name="queue_idx"),
+            # The default queue: cases the agency must act on, due soonest first. The
+            # database walks this index in order and stops after one page.
+            models.Index(
+                fields=["agency", "in_queue", "due_at", "submitted_at", "id"],
+                name="open_queue_idx",
+            ),
             models.Index(fields=["applicant", "created_at"], name="my_applications_idx"),
         ]
         constraints = [

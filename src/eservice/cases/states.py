@@ -41,6 +41,9 @@ PLAIN = {
 ACTIVE = frozenset({Status.SUBMITTED, Status.CHECKING, Status.IN_REVIEW})
 """States in which the agency's clock runs."""
 
+QUEUE_STATES = tuple(sorted(ACTIVE))
+"""ACTIVE in a fixed order: the queue's query and its partial index must name them alike."""
+
 OPEN = ACTIVE | {Status.RETURNED}
 """States before a decision: the applicant may still withdraw."""
 

@@ -27,6 +27,8 @@ from eservice.cases.views.common import (
     requirement_rows,
     serve_evidence,
 )
+from eservice.catalog.services import calendar_for
+from eservice.core.clock import now
 from eservice.core.errors import NotFound, ValidationFailed
 from eservice.core.web import domain_errors, signed_in
 
@@ -88,9 +90,12 @@ def _allowed(app: Application, role: OfficerRole | None) -> dict[str, bool]:
         and role_at_least(role, current.role)
     )
     allowed["approve"] = allowed["approve"] and app.current_step == last
-    allowed["request_documents"] = allowed["request_documents"] and not hasattr(
-        app, "document_request"
-    )
+    request = getattr(app, "document_request", None)
+    allowed["request_documents"] = allowed["request_documents"] and request is None
+    if app.status == Status.RETURNED and request is not None:
+        # Refusing a case that waits for documents is for after the applicant's deadline.
+        today = now().astimezone(calendar_for(app.agency_id).tz).date()
+        allowed["reject"] = allowed["reject"] and today > request.respond_by
     return allowed
 
 
