@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the application status wherever it appears.
+    "ENUM_NAME_OVERRIDES": {"ApplicationStatusEnum": "eservice.cases.states.Status"},
 }
 
 LOGGING = {

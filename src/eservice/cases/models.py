@@ -35,7 +35,9 @@ class Application(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     # Computed by the database from status: the agency's clock runs (see states.ACTIVE).
     in_queue = models.GeneratedField(
-        expression=Q(status__in=QUEUE_STATES),
+        expression=models.ExpressionWrapper(
+            Q(status__in=QUEUE_STATES), output_field=models.BooleanField()
+        ),
         output_field=models.BooleanField(),
         db_persist=True,
     )
