@@ -47,6 +47,27 @@ def _serve(extra: list[str]) -> None:
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606
 
 
+# Console names of the management commands operators use.
+COMMANDS = {
+    "demo": "demo",
+    "migrate": "migrate",
+    "import-services": "import_services",
+    "export-services": "export_services",
+    "verify-audit": "verify_audit",
+}
+
+
+def _run(name: str, args: list[str]) -> None:
+    """Run a management command; a refused input prints its errors and exits 1, no traceback."""
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["eservice", name, *args])
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help", "help"):
@@ -54,26 +75,14 @@ def main(argv: list[str] | None = None) -> None:
         return
     command, rest = argv[0], argv[1:]
     _setup()
-    from django.core.management import call_command, execute_from_command_line
-
     if command == "serve":
         _serve(rest)
-    elif command == "demo":
-        call_command("demo", *rest)
-        if "--no-serve" not in rest:
-            _serve([])
-    elif command == "migrate":
-        call_command("migrate", *rest)
-    elif command == "import-services":
-        call_command("import_services", *rest)
-    elif command == "export-services":
-        call_command("export_services", *rest)
-    elif command == "verify-audit":
-        call_command("verify_audit", *rest)
     elif command == "manage":
-        execute_from_command_line(["eservice", *rest])
+        _run(rest[0] if rest else "help", rest[1:])
     else:
-        execute_from_command_line(["eservice", command, *rest])
+        _run(COMMANDS.get(command, command), rest)
+        if command == "demo" and "--no-serve" not in rest:
+            _serve([])
 
 
 if __name__ == "__main__":

@@ -196,7 +196,10 @@ def test_it_uploads_a_document_as_multipart(somchai: APIClient) -> None:
 
 @pytest.mark.parametrize(
     ("language", "message"),
-    [("th", "รับเฉพาะไฟล์ PDF, JPEG และ PNG เท่านั้น"), ("en", "Only PDF, JPEG and PNG files are accepted.")],
+    [
+        ("th", "รับเฉพาะไฟล์ PDF, JPEG และ PNG เท่านั้น"),
+        ("en", "Only PDF, JPEG and PNG files are accepted."),
+    ],
 )
 def test_it_refuses_a_text_file_named_pdf(
     api: Any, catalog: Any, monday: Any, language: str, message: str

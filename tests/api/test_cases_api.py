@@ -93,9 +93,7 @@ def _numbers(response: Any) -> list[str]:
 # --- the queue ------------------------------------------------------------------------
 
 
-def test_it_lists_the_cases_to_act_on_due_soonest_first(
-    cases: dict[str, str], api: Any
-) -> None:
+def test_it_lists_the_cases_to_act_on_due_soonest_first(cases: dict[str, str], api: Any) -> None:
     # Without a status: the cases whose clock runs; decided, withdrawn, drafts and
     # cases waiting for the applicant's documents are not in it (docs/api.md).
     response = api("clerk_a").get(f"{API}/cases/")

@@ -263,9 +263,7 @@ ACTIONS: dict[str, Action] = {
 
 
 def _act(client: APIClient, app: Application, action: str, body: dict[str, Any]) -> Any:
-    return client.post(
-        f"{API}/cases/{app.tracking_number}/actions/{action}/", body, format="json"
-    )
+    return client.post(f"{API}/cases/{app.tracking_number}/actions/{action}/", body, format="json")
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))

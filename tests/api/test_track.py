@@ -154,9 +154,7 @@ def test_it_answers_429_in_the_language_asked(make_case: Any, api: Any, settings
         "detail": "Too many requests. Please wait a minute and try again.",
         "code": "rate_limited",
     }
-    assert api(None).get(path).json()["detail"] == (
-        "มีการใช้งานมากเกินไป กรุณารอ 1 นาทีแล้วลองใหม่อีกครั้ง"
-    )
+    assert api(None).get(path).json()["detail"] == ("มีการใช้งานมากเกินไป กรุณารอ 1 นาทีแล้วลองใหม่อีกครั้ง")
 
 
 def test_it_counts_the_web_page_and_the_api_against_one_budget(

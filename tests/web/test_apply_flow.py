@@ -80,7 +80,7 @@ def test_it_takes_an_applicant_from_the_service_page_to_a_tracking_number(
     assert check.status_code == 200
     assert "ร้านข้าวซอยป้าศรี" in check.text
     assert "id-card.pdf" in check.text and "house-registration.pdf" in check.text
-    assert "disabled" not in check.text.split("<form method=\"post\">")[-1]
+    assert "disabled" not in check.text.split('<form method="post">')[-1]
 
     submitted = somchai.post(_url("check", app))
     assert submitted["Location"] == _url("done", app)

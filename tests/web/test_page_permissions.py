@@ -7,7 +7,7 @@ ids cannot be probed; a visitor who has not signed in is sent to the sign-in pag
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,7 +20,7 @@ from eservice.cases.models import Application, TimelineEvent
 from eservice.core import tracking
 from eservice.documents.models import EvidenceFile
 from eservice.documents.services import evidence_for
-from tests.factories import AGENCY_A, AGENCY_B, REQUESTED_DOCUMENT
+from tests.factories import AGENCY_A, AGENCY_B, REQUESTED_DOCUMENT, pdf_upload
 
 LOGIN = reverse("accounts:login")
 
@@ -87,18 +87,34 @@ class Page:
     state: str
     method: str
     url: Callable[[Application], str]
-    data: dict[str, Any] = field(default_factory=dict)
+    form: Callable[[Application], dict[str, Any]] = lambda app: {}
+
+    def send(self, client: Client, app: Application) -> Any:
+        return _send(client, self.method, self.url(app), self.form(app))
 
 
 APPLICANT_PAGES: dict[str, Page] = {
     "detail": Page("submitted", "get", _applicant_url("application")),
     "form": Page("draft", "get", _applicant_url("form")),
     "documents": Page("draft", "get", _applicant_url("documents")),
+    "upload": Page(
+        "draft",
+        "post",
+        _applicant_url("documents"),
+        lambda app: {"requirement": "building-consent", "file": pdf_upload("consent.pdf")},
+    ),
+    "remove-file": Page(
+        "draft", "post", _applicant_url("documents"), lambda app: {"remove": _file_id(app)}
+    ),
     "check": Page("draft", "get", _applicant_url("check")),
     "done": Page("submitted", "get", _applicant_url("done")),
     "file": Page("submitted", "get", _applicant_url("file")),
-    "withdraw": Page("submitted", "post", _applicant_url("withdraw"), {"reason": "เปลี่ยนใจ"}),
-    "resubmit": Page("returned_ready", "post", _applicant_url("resubmit"), {"note": "ส่งแล้ว"}),
+    "withdraw": Page(
+        "submitted", "post", _applicant_url("withdraw"), lambda app: {"reason": "เปลี่ยนใจ"}
+    ),
+    "resubmit": Page(
+        "returned_ready", "post", _applicant_url("resubmit"), lambda app: {"note": "ส่งแล้ว"}
+    ),
     "discard": Page("draft", "post", _applicant_url("discard")),
 }
 
@@ -106,7 +122,14 @@ APPLICANT_PAGES: dict[str, Page] = {
 def _owner_sees(page: str, response: Any, app: Application) -> None:
     """Check the owner got what the page is for."""
     detail = reverse("cases:application", kwargs={"public_id": app.public_id})
-    if page == "file":
+    documents = reverse("cases:documents", kwargs={"public_id": app.public_id})
+    if page == "upload":
+        assert (response.status_code, response["Location"]) == (302, documents)
+        assert evidence_for(app.pk).filter(requirement_code="building-consent").exists()
+    elif page == "remove-file":
+        assert (response.status_code, response["Location"]) == (302, documents)
+        assert evidence_for(app.pk).count() == 1
+    elif page == "file":
         _assert_download(response)
     elif page == "withdraw":
         assert (response.status_code, response["Location"]) == (302, detail)
@@ -115,7 +138,10 @@ def _owner_sees(page: str, response: Any, app: Application) -> None:
         assert (response.status_code, response["Location"]) == (302, detail)
         assert _status(app) == "checking"
     elif page == "discard":
-        assert (response.status_code, response["Location"]) == (302, reverse("cases:my-applications"))
+        assert (response.status_code, response["Location"]) == (
+            302,
+            reverse("cases:my-applications"),
+        )
         assert not Application.objects.filter(pk=app.pk).exists()
     else:
         assert response.status_code == 200
@@ -124,12 +150,10 @@ def _owner_sees(page: str, response: Any, app: Application) -> None:
 
 
 @pytest.mark.parametrize("page", list(APPLICANT_PAGES))
-def test_it_serves_each_applicant_page_to_the_owner(
-    case_at: Any, browser: Any, page: str
-) -> None:
+def test_it_serves_each_applicant_page_to_the_owner(case_at: Any, browser: Any, page: str) -> None:
     spec = APPLICANT_PAGES[page]
     app = case_at(spec.state)
-    response = _send(browser("applicant"), spec.method, spec.url(app), spec.data)
+    response = spec.send(browser("applicant"), app)
     _owner_sees(page, response, app)
 
 
@@ -141,10 +165,9 @@ def test_it_answers_404_on_applicant_pages_to_anyone_but_the_owner(
     # Officers of the case's own agency work on it in the back office, not here.
     spec = APPLICANT_PAGES[page]
     app = case_at(spec.state)
-    url = spec.url(app)
     before = _snapshot(app)
 
-    response = _send(browser(persona), spec.method, url, spec.data)
+    response = spec.send(browser(persona), app)
 
     assert response.status_code == 404
     assert _snapshot(app) == before
@@ -159,7 +182,7 @@ def test_it_sends_an_anonymous_visitor_of_applicant_pages_to_sign_in(
     url = spec.url(app)
     before = _snapshot(app)
 
-    response = _send(browser(None), spec.method, url, spec.data)
+    response = spec.send(browser(None), app)
 
     _assert_sent_to_sign_in(response, url)
     assert _snapshot(app) == before
@@ -277,9 +300,7 @@ ACTIONS: dict[str, Action] = {
         {"items": [REQUESTED_DOCUMENT], "note": "สำเนาไม่ชัด", "respond_within_days": "7"},
         lambda a: _app(a).status == "returned",
     ),
-    "accept_documents": Action(
-        "checking", "clerk_a", {}, lambda a: _app(a).status == "in_review"
-    ),
+    "accept_documents": Action("checking", "clerk_a", {}, lambda a: _app(a).status == "in_review"),
     "complete_step": Action(
         "in_review", "clerk_a", {"note": "ครบถ้วน"}, lambda a: _app(a).current_step == 2
     ),
@@ -446,7 +467,9 @@ def test_it_answers_404_to_a_malformed_or_unknown_tracking_number(
     app = make_case("submitted")
     before = _snapshot(app)
     full = url.format(
-        number=app.tracking_number, mistyped=_mistyped(app.tracking_number), unknown=_unknown_number()
+        number=app.tracking_number,
+        mistyped=_mistyped(app.tracking_number),
+        unknown=_unknown_number(),
     )
     response = _send(browser("approver_a"), method, full, {})
     assert response.status_code == 404

@@ -151,9 +151,7 @@ def test_it_says_no_application_has_an_unknown_number(catalog: Any, client: Clie
 
 def test_it_explains_a_mistyped_number_in_english(make_case: Any, client: Client) -> None:
     app = make_case("submitted")
-    response = client.get(
-        _page(_mistyped(app.tracking_number)), headers={"accept-language": "en"}
-    )
+    response = client.get(_page(_mistyped(app.tracking_number)), headers={"accept-language": "en"})
     assert response.status_code == 400
     assert (
         "This tracking number has a typing mistake: please check each character." in response.text
@@ -190,9 +188,7 @@ def test_it_keeps_a_mistyped_number_on_the_form_with_the_message(
 # --- rate limit ----------------------------------------------------------------------
 
 
-def test_it_limits_lookups_per_address(
-    make_case: Any, client: Client, settings: Any
-) -> None:
+def test_it_limits_lookups_per_address(make_case: Any, client: Client, settings: Any) -> None:
     settings.TRACK_RATE_LIMIT = "3/m"
     page = _page(make_case("submitted").tracking_number)  # time is frozen: one window
 

@@ -1,0 +1,75 @@
+"""The operator's console command, run as a real process on its own database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+EXE = Path(sys.executable).with_name("eservice")
+
+
+def _eservice(var: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "ESERVICE_VAR_DIR": str(var), **env}
+    environment.pop("DATABASE_URL", None)  # always its own SQLite file
+    return subprocess.run(
+        [str(EXE), *args], capture_output=True, text=True, env=environment, timeout=300, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("var")
+    assert _eservice(path, "migrate", "-v", "0").returncode == 0
+    return path
+
+
+def test_it_refuses_a_bad_service_file_naming_each_error_and_importing_nothing(
+    var: Path, tmp_path: Path
+) -> None:
+    from tests.factories import service_file
+
+    data = service_file()
+    data["services"][0]["steps"][1]["time_limit"]["unit"] = "weeks"
+    bad = tmp_path / "agency.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    result = _eservice(var, "import-services", str(bad))
+
+    assert result.returncode == 1
+    assert "agency.yaml: services[0] (food-shop-licence): steps[1].time_limit.unit" in result.stderr
+    assert "nothing imported" in result.stderr
+    assert "Traceback" not in result.stderr
+    export = yaml.safe_load(_eservice(var, "export-services").stdout)
+    assert export["services"] == []
+
+
+def test_it_imports_exports_and_reimports_a_file_unchanged(var: Path, tmp_path: Path) -> None:
+    from tests.factories import service_file
+
+    good = tmp_path / "catalog.json"
+    import json
+
+    good.write_text(json.dumps(service_file(), ensure_ascii=False), encoding="utf-8")
+    first = _eservice(var, "import-services", str(good))
+    assert first.returncode == 0, first.stderr
+    assert "2 services published" in first.stdout
+
+    exported = tmp_path / "exported.yaml"
+    exported.write_text(_eservice(var, "export-services").stdout, encoding="utf-8")
+    again = _eservice(var, "import-services", str(exported))
+    assert again.returncode == 0, again.stderr
+    assert "0 services published, 2 unchanged" in again.stdout
+    assert _eservice(var, "verify-audit").returncode == 0
+
+
+def test_it_refuses_to_start_in_production_mode_with_the_demo_secret(var: Path) -> None:
+    result = _eservice(var, "manage", "check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    ok = _eservice(var, "manage", "check", DEBUG="false", SECRET_KEY="x" * 50)
+    assert ok.returncode == 0, ok.stderr
