@@ -228,6 +228,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the application status wherever it appears.
     "ENUM_NAME_OVERRIDES": {"ApplicationStatusEnum": "eservice.cases.states.Status"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "eservice.core.openapi.strip_storage_integer_bounds",
+    ],
 }
 
 LOGGING = {

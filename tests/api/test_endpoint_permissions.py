@@ -13,11 +13,19 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from eservice.cases import actions
 from eservice.cases.models import Application, TimelineEvent
 from eservice.core import tracking
 from eservice.documents.models import EvidenceFile
 from eservice.documents.services import evidence_for
-from tests.factories import AGENCY_A, AGENCY_B, REQUESTED_DOCUMENT, pdf_upload, valid_answers
+from tests.factories import (
+    AGENCY_A,
+    AGENCY_B,
+    REQUESTED_DOCUMENT,
+    draft_application,
+    pdf_upload,
+    valid_answers,
+)
 
 API = "/api/v1"
 
@@ -407,3 +415,19 @@ def test_it_accepts_a_tracking_number_in_lower_case_with_hyphens(make_case: Any,
     response = api("clerk_a").get(f"{API}/cases/{number}/")
     assert response.status_code == 200
     assert response.json()["tracking_number"] == app.tracking_number
+
+
+def test_it_does_not_remove_another_applications_file_under_ones_own(
+    make_case: Any, catalog: Any, other_applicant: Any, api: Any
+) -> None:
+    mine = make_case("draft")
+    theirs = draft_application(other_applicant, catalog.food_shop)
+    actions.upload_document(theirs, other_applicant, "id-card", pdf_upload())
+    before = _snapshot(theirs)
+
+    response = api("applicant").delete(
+        f"{API}/applications/{mine.public_id}/documents/{_file_id(theirs)}/"
+    )
+
+    assert response.status_code == 404
+    assert _snapshot(theirs) == before

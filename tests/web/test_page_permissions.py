@@ -20,7 +20,13 @@ from eservice.cases.models import Application, TimelineEvent
 from eservice.core import tracking
 from eservice.documents.models import EvidenceFile
 from eservice.documents.services import evidence_for
-from tests.factories import AGENCY_A, AGENCY_B, REQUESTED_DOCUMENT, pdf_upload
+from tests.factories import (
+    AGENCY_A,
+    AGENCY_B,
+    REQUESTED_DOCUMENT,
+    pdf_upload,
+    submitted_application,
+)
 
 LOGIN = reverse("accounts:login")
 
@@ -482,3 +488,37 @@ def test_it_accepts_a_tracking_number_in_lower_case_with_hyphens(
     app = make_case("submitted")
     url = reverse("cases:case", args=[tracking.display(app.tracking_number).lower()])
     assert browser("clerk_a").get(url).status_code == 200
+
+
+@pytest.mark.parametrize("removed", ["not-a-uuid", UNKNOWN_UUID, "'; DROP TABLE x; --"])
+def test_it_answers_404_to_removing_a_file_that_is_not_there(
+    make_case: Any, browser: Any, removed: str
+) -> None:
+    app = make_case("draft")
+    before = _snapshot(app)
+    response = browser("applicant").post(
+        reverse("cases:documents", kwargs={"public_id": app.public_id}), {"remove": removed}
+    )
+    assert response.status_code == 404
+    assert _snapshot(app) == before
+
+
+# --- a file of another application -----------------------------------------------------
+
+
+def test_it_does_not_serve_another_applications_file_under_ones_own(
+    make_case: Any, catalog: Any, other_applicant: Any, browser: Any
+) -> None:
+    mine = make_case("submitted")
+    theirs = submitted_application(other_applicant, catalog.food_shop)
+    url = reverse("cases:file", kwargs={"public_id": mine.public_id, "file_id": _file_id(theirs)})
+    assert browser("applicant").get(url).status_code == 404
+
+
+def test_it_does_not_serve_another_agencys_file_under_ones_own_case(
+    make_case: Any, catalog: Any, other_applicant: Any, browser: Any
+) -> None:
+    ours = make_case("submitted")
+    theirs = submitted_application(other_applicant, catalog.house_copy)  # agency B
+    url = reverse("cases:case-file", args=[ours.tracking_number, _file_id(theirs)])
+    assert browser("clerk_a").get(url).status_code == 404

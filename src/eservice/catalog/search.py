@@ -28,7 +28,9 @@ OUTPUT_WEIGHT = 4
 LAW_WEIGHT = 2
 TEXT_WEIGHT = 1
 MAX_TERM_LENGTH = 64
-_WORD = re.compile(r"[\w\u0E00-\u0E7F]")
+# A run of letters, digits or Thai characters (Thai vowels and tone marks are
+# combining marks, which \w alone does not match).
+_WORD = re.compile(r"[\w\u0E00-\u0E7F]+")
 _EN_STOPWORDS = frozenset(
     [
         "a",
@@ -65,15 +67,16 @@ def terms(text: str) -> list[str]:
     """Return the search terms of ``text``: segmented, lower-cased, stopwords dropped."""
     text = unicodedata.normalize("NFC", thai_digit_to_arabic_digit(text or "")).lower()
     out = []
-    for token in word_tokenize(text, engine="newmm", keep_whitespace=False):
-        token = token.strip()
-        if not token or not _WORD.search(token) or len(token) > MAX_TERM_LENGTH:
-            continue
-        if token in _EN_STOPWORDS or token in _th_stopwords():
-            continue
-        if token.isascii() and len(token) < 2 and not token.isdigit():
-            continue
-        out.append(token)
+    for segment in word_tokenize(text, engine="newmm", keep_whitespace=False):
+        # Punctuation stuck to a word ("(restaurant)", "B.E.") is not part of it.
+        for token in _WORD.findall(segment):
+            if len(token) > MAX_TERM_LENGTH or token in _EN_STOPWORDS:
+                continue
+            if token in _th_stopwords():
+                continue
+            if len(token) < 2 and not token.isdigit():
+                continue  # a lone letter: a fragment of an abbreviation such as พ.ร.บ.
+            out.append(token)
     return out
 
 

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from eservice.accounts.models import User
-from eservice.core.errors import DomainError, NotFound
+from eservice.core.errors import DomainError, NotFound, ValidationFailed
 
 View = Callable[..., HttpResponseBase]
 
@@ -25,6 +25,14 @@ def signed_in(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise NotFound(_("Please sign in."))
     return user
+
+
+def refusal_message(exc: DomainError) -> str:
+    """Return a refused action's message with each field's problem."""
+    details = ""
+    if isinstance(exc, ValidationFailed):
+        details = "; ".join(m for msgs in exc.errors.values() for m in msgs)
+    return f"{exc.message} {details}".strip()
 
 
 def back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:

@@ -22,9 +22,9 @@ from eservice.cases.views.common import (
     serve_evidence,
 )
 from eservice.catalog.services import service_by_code
-from eservice.core.errors import NotFound, ValidationFailed
+from eservice.core.errors import InvalidTransition, NotFound, ValidationFailed
 from eservice.core.i18n import current_language
-from eservice.core.web import domain_errors, signed_in
+from eservice.core.web import domain_errors, refusal_message, signed_in
 
 
 def _draft(request: HttpRequest, public_id: str) -> Application | HttpResponse:
@@ -226,6 +226,9 @@ def resubmit(request: HttpRequest, public_id: str) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, str(exc.message))
         return redirect("cases:documents", public_id=app.public_id)
+    except InvalidTransition as exc:
+        messages.error(request, str(exc.message))
+        return redirect("cases:application", public_id=app.public_id)
     messages.success(request, _("Your documents were sent. The agency's time limit runs again."))
     return redirect("cases:application", public_id=app.public_id)
 
@@ -236,7 +239,11 @@ def resubmit(request: HttpRequest, public_id: str) -> HttpResponse:
 def withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
     """Withdraw the application before a decision."""
     app = application_for_applicant(signed_in(request), public_id)
-    actions.withdraw(app, signed_in(request), request.POST.get("reason", ""))
+    try:
+        actions.withdraw(app, signed_in(request), request.POST.get("reason", ""))
+    except (InvalidTransition, ValidationFailed) as exc:
+        messages.error(request, refusal_message(exc))
+        return redirect("cases:application", public_id=app.public_id)
     messages.success(request, _("Your application was withdrawn."))
     return redirect("cases:application", public_id=app.public_id)
 
@@ -247,7 +254,11 @@ def withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
 def discard(request: HttpRequest, public_id: str) -> HttpResponse:
     """Delete a draft and its files."""
     app = application_for_applicant(signed_in(request), public_id)
-    actions.discard_draft(app, signed_in(request))
+    try:
+        actions.discard_draft(app, signed_in(request))
+    except InvalidTransition as exc:
+        messages.error(request, str(exc.message))
+        return redirect("cases:application", public_id=app.public_id)
     messages.success(request, _("The draft was deleted."))
     return redirect("cases:my-applications")
 

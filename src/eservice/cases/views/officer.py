@@ -29,8 +29,8 @@ from eservice.cases.views.common import (
 )
 from eservice.catalog.services import calendar_for
 from eservice.core.clock import now
-from eservice.core.errors import NotFound, ValidationFailed
-from eservice.core.web import domain_errors, signed_in
+from eservice.core.errors import DomainError, NotFound, ValidationFailed
+from eservice.core.web import domain_errors, refusal_message, signed_in
 
 
 @login_required
@@ -200,9 +200,11 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     run, done_message = ACTIONS[action]
     try:
         run(request, app)
-    except ValidationFailed as exc:
-        details = "; ".join(m for msgs in exc.errors.values() for m in msgs)
-        messages.error(request, f"{exc.message} {details}".strip())
+    except NotFound:
+        raise
+    except DomainError as exc:
+        # Back to the case page, where the officer acted, with the reason.
+        messages.error(request, refusal_message(exc))
     else:
         messages.success(request, str(done_message))
     return redirect("cases:case", number=app.tracking_number)
