@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -80,24 +82,29 @@ def terms(text: str) -> list[str]:
     return out
 
 
+def term_weights(version: Any, legal_bases: Iterable[Any]) -> dict[str, int]:
+    """Return each search term of a manual with the weight of the best field it is in."""
+    fields = [
+        (version.name_th, NAME_WEIGHT),
+        (version.name_en, NAME_WEIGHT),
+        (version.output_document_th, OUTPUT_WEIGHT),
+        (version.output_document_en, OUTPUT_WEIGHT),
+        (version.description_th, TEXT_WEIGHT),
+        (version.description_en, TEXT_WEIGHT),
+    ]
+    for basis in legal_bases:
+        fields += [(basis.law_th, LAW_WEIGHT), (basis.law_en, LAW_WEIGHT)]
+    weights: dict[str, int] = defaultdict(int)
+    for text, weight in fields:
+        for term in set(terms(text)):
+            weights[term] = max(weights[term], weight)
+    return weights
+
+
 def index_service(service: Service) -> None:
     """Rebuild the search terms of a service from its current manual."""
     version = service.current_version
-    weights: dict[str, int] = defaultdict(int)
-    if version is not None:
-        fields = [
-            (version.name_th, NAME_WEIGHT),
-            (version.name_en, NAME_WEIGHT),
-            (version.output_document_th, OUTPUT_WEIGHT),
-            (version.output_document_en, OUTPUT_WEIGHT),
-            (version.description_th, TEXT_WEIGHT),
-            (version.description_en, TEXT_WEIGHT),
-        ]
-        for basis in version.legal_basis.all():
-            fields += [(basis.law_th, LAW_WEIGHT), (basis.law_en, LAW_WEIGHT)]
-        for text, weight in fields:
-            for term in set(terms(text)):
-                weights[term] = max(weights[term], weight)
+    weights = term_weights(version, version.legal_basis.all()) if version is not None else {}
     with transaction.atomic():
         ServiceTerm.objects.filter(service=service).delete()
         ServiceTerm.objects.bulk_create(
