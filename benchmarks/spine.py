@@ -240,6 +240,22 @@ def wrk(args: argparse.Namespace, url: str, lines: Path) -> dict[str, float]:
     return json.loads(line[len("RESULT ") :])
 
 
+def wait_ready(base: str, seconds: float = 120) -> None:
+    """Wait until the server answers /healthz (gunicorn listens before its workers boot)."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{base} did not become ready in {seconds:.0f}s")
+
+
 def peak_rss_mb(master_pid: int) -> float:
     """Return the largest peak RSS (VmHWM) among the gunicorn workers."""
     peak = 0
@@ -298,12 +314,7 @@ def main() -> int:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_ready(base)
         results = {}
         warm = argparse.Namespace(**{**vars(args), "duration": 2})
         for name in ("floor", "track", "queue"):
