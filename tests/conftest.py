@@ -21,7 +21,10 @@ from tests.factories import (
     FOOD_SHOP,
     HOUSE_COPY,
     MONDAY_MORNING,
+    REQUESTED_DOCUMENT,
+    advance_to_last_step,
     case_in,
+    pdf_upload,
     thai_id,
 )
 
@@ -241,3 +244,24 @@ def make_case(
         )
 
     return make
+
+
+@pytest.fixture
+def case_at(make_case: Any, applicant: Any, clerk_a: Any, reviewer_a: Any) -> Any:
+    """Return ``case_at(state)``: ``make_case`` plus two states of its own.
+
+    last_step: in review at the last step, ready for the approver's decision;
+    returned_ready: returned, with the requested document uploaded again.
+    """
+    from eservice.cases import actions
+
+    def build(state: str) -> Any:
+        if state == "last_step":
+            return advance_to_last_step(make_case("in_review"), clerk=clerk_a, reviewer=reviewer_a)
+        if state == "returned_ready":
+            app = make_case("returned")
+            actions.upload_document(app, applicant, REQUESTED_DOCUMENT, pdf_upload("again.pdf"))
+            return app
+        return make_case(state)
+
+    return build

@@ -1,4 +1,4 @@
-"""Fixtures of the API tests: a client per persona and cases in any state."""
+"""Fixtures of the API tests: a client per persona."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
-
-from tests.factories import REQUESTED_DOCUMENT, advance_to_last_step, pdf_upload
 
 
 def token_client(user: Any | None, **meta: str) -> APIClient:
@@ -38,24 +36,3 @@ def api(request: pytest.FixtureRequest) -> Callable[..., APIClient]:
         return token_client(user, **meta)
 
     return make
-
-
-@pytest.fixture
-def case_at(make_case: Any, applicant: Any, clerk_a: Any, reviewer_a: Any) -> Callable[[str], Any]:
-    """Return ``case_at(state)``: ``make_case`` plus two states of its own.
-
-    last_step: in review at the last step, ready for the approver's decision;
-    returned_ready: returned, with the requested document uploaded again.
-    """
-    from eservice.cases import actions
-
-    def build(state: str) -> Any:
-        if state == "last_step":
-            return advance_to_last_step(make_case("in_review"), clerk=clerk_a, reviewer=reviewer_a)
-        if state == "returned_ready":
-            app = make_case("returned")
-            actions.upload_document(app, applicant, REQUESTED_DOCUMENT, pdf_upload("again.pdf"))
-            return app
-        return make_case(state)
-
-    return build
