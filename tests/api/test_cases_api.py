@@ -477,3 +477,19 @@ def test_it_assigns_only_to_an_officer_of_the_agency(
         )
         assert response.status_code == 400, username
         assert response.json()["errors"] == {"assignee": ["Choose an officer of this agency."]}
+
+
+def test_it_counts_a_long_queue_only_up_to_the_cap(
+    cases: dict[str, str], api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eservice.cases import access
+
+    # Three cases are to act on; with a cap of 1 the count stops at 2 ("more than 1")
+    # while the page still lists all three.
+    monkeypatch.setattr(access, "QUEUE_COUNT_CAP", 1)
+    body = api("clerk_a").get(f"{API}/cases/").json()
+    assert body["count"] == 2
+    assert len(body["results"]) == 3
+
+    monkeypatch.setattr(access, "QUEUE_COUNT_CAP", 10_000)
+    assert api("clerk_a").get(f"{API}/cases/").json()["count"] == 3

@@ -122,6 +122,15 @@ def queue(user: User, agency: Agency, filters: QueueFilters) -> QuerySet[Applica
     return qs.order_by("due_at", "submitted_at", "id")
 
 
+QUEUE_COUNT_CAP = 10_000
+"""Queues count at most this many cases: beyond it the number helps no one and costs."""
+
+
+def capped_count(qs: QuerySet[Application]) -> int:
+    """Return the number of cases, or QUEUE_COUNT_CAP + 1 when there are more."""
+    return qs.order_by()[: QUEUE_COUNT_CAP + 1].count()
+
+
 @dataclass
 class PublicTimelineEntry:
     at: datetime

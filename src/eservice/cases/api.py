@@ -23,6 +23,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -36,6 +37,7 @@ from eservice.cases.access import (
     QueueFilters,
     application_for_applicant,
     applications_of,
+    capped_count,
     case_for_officer,
     officer_agencies,
     queue,
@@ -335,8 +337,16 @@ def _queue_agency(user: User, code: str) -> Agency:
     raise ValidationFailed(_("The request has errors."), {"agency": [_("This field is required.")]})
 
 
+class QueuePagination(LimitOffsetPagination):
+    """Limit/offset pages whose count stops at QUEUE_COUNT_CAP + 1 ("more than the cap")."""
+
+    def get_count(self, queryset: Any) -> int:
+        return capped_count(queryset)
+
+
 class CaseQueue(generics.GenericAPIView):
     serializer_class = CaseQueueItemSerializer
+    pagination_class = QueuePagination
 
     def get_queryset(self) -> QuerySet[Application]:
         user = _user(self.request)
@@ -356,7 +366,8 @@ class CaseQueue(generics.GenericAPIView):
         summary="The agency's queue",
         description="Cases of one of your agencies, due soonest first. Without `status`, the "
         "cases the agency must act on (submitted, checking, in review: the clock runs); "
-        "cases waiting for the applicant's documents are listed with `status=returned`.",
+        "cases waiting for the applicant's documents are listed with `status=returned`. "
+        "`count` stops at 10,001, meaning more than 10,000.",
         parameters=[QueueQuerySerializer],
         responses={200: CaseQueueItemSerializer(many=True), **error_responses(400, 401, 404)},
     )

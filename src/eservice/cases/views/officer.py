@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,7 +19,14 @@ from django.views.decorators.http import require_POST
 from eservice.accounts.models import OfficerRole, User
 from eservice.accounts.services import officer_by_username, officer_role, role_at_least
 from eservice.cases import actions
-from eservice.cases.access import QueueFilters, case_for_officer, officer_agencies, queue
+from eservice.cases.access import (
+    QUEUE_COUNT_CAP,
+    QueueFilters,
+    capped_count,
+    case_for_officer,
+    officer_agencies,
+    queue,
+)
 from eservice.cases.models import Application
 from eservice.cases.states import OFFICER_ACTION_ROLE, TRANSITIONS, Status
 from eservice.cases.views.common import (
@@ -31,6 +39,14 @@ from eservice.catalog.services import calendar_for
 from eservice.core.clock import now
 from eservice.core.errors import DomainError, NotFound, ValidationFailed
 from eservice.core.web import domain_errors, refusal_message, signed_in
+
+
+class QueuePaginator(Paginator):
+    """Pages of a queue, counting no further than the cap."""
+
+    @cached_property
+    def count(self) -> int:
+        return capped_count(self.object_list)  # type: ignore[arg-type]
 
 
 @login_required
@@ -60,13 +76,14 @@ def agency_queue(request: HttpRequest, agency: str) -> HttpResponse:
         mine=request.GET.get("mine") == "1",
     )
     cases = queue(signed_in(request), match[0], filters)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = QueuePaginator(cases, 50).get_page(request.GET.get("page"))
     services = {c.service_version.service_id: c.service_version for c in page}
     return render(
         request,
         "cases/queue.html",
         {
             "agency": match[0],
+            "count_cap": QUEUE_COUNT_CAP,
             "page": page,
             "filters": filters,
             "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
