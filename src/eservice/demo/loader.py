@@ -313,7 +313,7 @@ def print_accounts(out: Writer) -> None:
         "\nDemo accounts (password: demo)\n"
         "  citizen1   applicant (person with a Thai national ID), has applications in several states\n"
         "  company1   applicant acting for Example Trading Co., Ltd. (demo)\n"
-        "  admin      platform administrator (/admin is not exposed; manage with `eservice manage`)\n"
+        "  admin      platform administrator (/admin/: agencies, people, officers' roles)\n"
         "  officers:  <agency>-clerk, <agency>-reviewer, <agency>-approver, <agency>-admin for agencies:\n"
     )
     for code in agencies:
