@@ -20,7 +20,9 @@ def _strip(node: Any) -> None:
     if isinstance(node, dict):
         if node.get("type") == "integer":
             if node.get("maximum") in _STORAGE_MAXIMA:
-                del node["maximum"]
+                # A 64-bit bound also made the generator say int64: that is storage too.
+                if node.pop("maximum") > 2**31 and node.get("format") == "int64":
+                    del node["format"]
             if node.get("minimum") in _STORAGE_MINIMA:
                 del node["minimum"]
         for value in node.values():
