@@ -19,14 +19,18 @@ def strip_storage_integer_bounds(result: Any, generator: Any, request: Any, publ
 def _strip(node: Any) -> None:
     if isinstance(node, dict):
         if node.get("type") == "integer":
-            if node.get("maximum") in _STORAGE_MAXIMA:
-                # A 64-bit bound also made the generator say int64: that is storage too.
-                if node.pop("maximum") > 2**31 and node.get("format") == "int64":
-                    del node["format"]
-            if node.get("minimum") in _STORAGE_MINIMA:
-                del node["minimum"]
+            _strip_integer(node)
         for value in node.values():
             _strip(value)
     elif isinstance(node, list):
         for item in node:
             _strip(item)
+
+
+def _strip_integer(node: dict[str, Any]) -> None:
+    if node.get("maximum") in _STORAGE_MAXIMA:
+        # A 64-bit bound also made the generator say int64: that is storage too.
+        if node.pop("maximum") > 2**31 and node.get("format") == "int64":
+            del node["format"]
+    if node.get("minimum") in _STORAGE_MINIMA:
+        del node["minimum"]
