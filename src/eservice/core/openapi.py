@@ -28,9 +28,11 @@ def _strip(node: Any) -> None:
 
 
 def _strip_integer(node: dict[str, Any]) -> None:
-    if node.get("maximum") in _STORAGE_MAXIMA:
-        # A 64-bit bound also made the generator say int64: that is storage too.
-        if node.pop("maximum") > 2**31 and node.get("format") == "int64":
-            del node["format"]
+    maximum = node.get("maximum")
+    if maximum in _STORAGE_MAXIMA:
+        del node["maximum"]
+    # A 64-bit storage bound also made the generator say int64: that is storage too.
+    if maximum == max(_STORAGE_MAXIMA) and node.get("format") == "int64":
+        del node["format"]
     if node.get("minimum") in _STORAGE_MINIMA:
         del node["minimum"]
