@@ -473,3 +473,24 @@ def advance_to_last_step(app: Any, *, clerk: Any, reviewer: Any) -> Any:
         role = app.service_version.steps.get(position=app.current_step).role
         app = actions.complete_step(app, by_role[role], "เรียบร้อย")
     return app
+
+
+# --- ids that name nothing -------------------------------------------------------------
+
+UNKNOWN_UUID = "8f14e45f-ceea-467f-a0e6-0b4e5a6c2f11"
+
+
+def mistyped_number(number: str) -> str:
+    """Return the tracking number with its fifth symbol changed (its check then fails)."""
+    from eservice.core import tracking
+
+    wrong = next(ch for ch in tracking.ALPHABET if ch != number[4])
+    return number[:4] + wrong + number[5:]
+
+
+def unknown_number() -> str:
+    """Return a well-formed tracking number that no application has."""
+    from eservice.core import tracking
+
+    body = "7K3MXQ9P2RTV"
+    return body + tracking.check_symbol(body)

@@ -22,8 +22,11 @@ from tests.factories import (
     AGENCY_A,
     AGENCY_B,
     REQUESTED_DOCUMENT,
+    UNKNOWN_UUID,
     draft_application,
+    mistyped_number,
     pdf_upload,
+    unknown_number,
     valid_answers,
 )
 
@@ -346,18 +349,6 @@ def test_it_answers_403_to_an_officer_whose_role_is_too_low(
 
 # --- malformed and unknown ids -------------------------------------------------------
 
-UNKNOWN_UUID = "8f14e45f-ceea-467f-a0e6-0b4e5a6c2f11"
-
-
-def _mistyped(number: str) -> str:
-    wrong = next(ch for ch in tracking.ALPHABET if ch != number[4])
-    return number[:4] + wrong + number[5:]
-
-
-def _unknown_number() -> str:
-    body = "7K3MXQ9P2RTV"
-    return body + tracking.check_symbol(body)
-
 
 PROBES = [
     ("get", "/applications/not-a-uuid/"),
@@ -396,8 +387,8 @@ def test_it_answers_a_json_404_to_a_malformed_or_unknown_id(
     url = API + path.format(
         id=app.public_id,
         number=app.tracking_number,
-        mistyped=_mistyped(app.tracking_number),
-        unknown=_unknown_number(),
+        mistyped=mistyped_number(app.tracking_number),
+        unknown=unknown_number(),
     )
     client = api(persona)
     if method in ("get", "delete"):

@@ -24,8 +24,11 @@ from tests.factories import (
     AGENCY_A,
     AGENCY_B,
     REQUESTED_DOCUMENT,
+    UNKNOWN_UUID,
+    mistyped_number,
     pdf_upload,
     submitted_application,
+    unknown_number,
 )
 
 LOGIN = reverse("accounts:login")
@@ -414,18 +417,6 @@ def test_it_shows_the_clerk_the_case_with_the_error_even_without_a_referer(
 
 # --- malformed and unknown ids -------------------------------------------------------
 
-UNKNOWN_UUID = "8f14e45f-ceea-467f-a0e6-0b4e5a6c2f11"
-
-
-def _mistyped(number: str) -> str:
-    wrong = next(ch for ch in tracking.ALPHABET if ch != number[4])
-    return number[:4] + wrong + number[5:]
-
-
-def _unknown_number() -> str:
-    body = "7K3MXQ9P2RTV"
-    return body + tracking.check_symbol(body)
-
 
 APPLICANT_PROBES = [
     ("get", "/my/applications/not-a-uuid/"),
@@ -474,8 +465,8 @@ def test_it_answers_404_to_a_malformed_or_unknown_tracking_number(
     before = _snapshot(app)
     full = url.format(
         number=app.tracking_number,
-        mistyped=_mistyped(app.tracking_number),
-        unknown=_unknown_number(),
+        mistyped=mistyped_number(app.tracking_number),
+        unknown=unknown_number(),
     )
     response = _send(browser("approver_a"), method, full, {})
     assert response.status_code == 404
