@@ -7,6 +7,7 @@ in ``core.api.exception_handler``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 from uuid import UUID
 
@@ -394,7 +395,7 @@ class CaseDetail(APIView):
         return _case(request, tracking_number)
 
 
-class CaseAction(APIView):
+class CaseAction(APIView, ABC):
     """Base of the officer action endpoints: fetch the case, run one action, show the case."""
 
     parser_classes = [JSONParser]
@@ -407,8 +408,9 @@ class CaseAction(APIView):
         self.act(app, _user(request), data)
         return _case(request, tracking_number)
 
+    @abstractmethod
     def act(self, app: Application, officer: User, data: dict[str, Any]) -> None:
-        raise NotImplementedError
+        """Call the one action of ``cases/actions.py`` this endpoint stands for."""
 
 
 def _action_schema(
