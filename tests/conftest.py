@@ -21,10 +21,13 @@ from tests.factories import (
     FOOD_SHOP,
     HOUSE_COPY,
     MONDAY_MORNING,
+    RENEWAL,
     REQUESTED_DOCUMENT,
     advance_to_last_step,
+    bangkok,
     case_in,
     pdf_upload,
+    submitted_application,
     thai_id,
 )
 
@@ -265,3 +268,71 @@ def case_at(make_case: Any, applicant: Any, clerk_a: Any, reviewer_a: Any) -> An
         return make_case(state)
 
     return build
+
+
+# --- an agency queue with cases in every situation ------------------------------------
+
+
+@pytest.fixture
+def renewal(catalog: Catalog) -> Any:
+    """A second service of agency A, with a time limit of 3 working days."""
+    from eservice.catalog.importer import import_data
+    from eservice.catalog.models import Service
+
+    svc = factories.food_shop_service(
+        code=RENEWAL,
+        name=factories.bi("การต่ออายุใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร", "Food shop licence renewal"),
+        time_limit={"value": 3, "unit": "days"},
+    )
+    import_data({"services": [svc]}, "renewal.yaml")
+    return Service.objects.select_related("current_version").get(code=RENEWAL)
+
+
+@pytest.fixture
+def queue_cases(
+    catalog: Catalog,
+    renewal: Any,
+    applicant: Any,
+    other_applicant: Any,
+    clerk_a: Any,
+    reviewer_a: Any,
+    approver_a: Any,
+    clock: Any,
+) -> dict[str, Any]:
+    """Agency A's cases, submitted on different days so their deadlines differ.
+
+    Also a draft, a withdrawn case and a case of agency B, none of which is in
+    agency A's queue. Time ends on Tuesday 10 March 2026, the renewal a day late.
+    """
+    from eservice.cases import actions
+
+    made: dict[str, Any] = {}
+    clock.set(bangkok(2026, 3, 2, 9, 0))  # Monday: due Thu 12 March
+    made["oldest"] = submitted_application(applicant, catalog.food_shop)
+    clock.set(bangkok(2026, 3, 3, 9, 0))  # paused below
+    made["returned"] = actions.request_documents(
+        submitted_application(other_applicant, catalog.food_shop),
+        clerk_a,
+        [{"code": REQUESTED_DOCUMENT}],
+    )
+    clock.set(bangkok(2026, 3, 4, 9, 0))  # 3 days: due Mon 9 March, taken by clerk_a
+    made["renewal"] = actions.start_check(submitted_application(applicant, renewal), clerk_a)
+    clock.set(bangkok(2026, 3, 5, 9, 0))  # due Tue 17 March, taken by reviewer_a
+    made["in_review"] = actions.accept_documents(
+        submitted_application(other_applicant, catalog.food_shop), reviewer_a
+    )
+    made["approved"] = case_in(
+        "approved",
+        applicant=applicant,
+        service=catalog.food_shop,
+        clerk=clerk_a,
+        reviewer=reviewer_a,
+        approver=approver_a,
+    )
+    made["withdrawn"] = actions.withdraw(
+        submitted_application(other_applicant, catalog.food_shop), other_applicant
+    )
+    made["draft"] = factories.draft_application(other_applicant, renewal)
+    made["agency_b"] = submitted_application(applicant, catalog.house_copy)
+    clock.set(bangkok(2026, 3, 10, 10, 0))  # Tuesday: the renewal is overdue
+    return made

@@ -21,6 +21,7 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 
 FOOD_SHOP = "food-shop-licence"
 HOUSE_COPY = "house-registration-copy"
+RENEWAL = "food-shop-licence-renewal"
 AGENCY_A = "chiang-mai-city"
 AGENCY_B = "bkk-chatuchak"
 
@@ -494,3 +495,23 @@ def unknown_number() -> str:
 
     body = "7K3MXQ9P2RTV"
     return body + tracking.check_symbol(body)
+
+
+def personal_data(app: Any, officer: Any) -> list[str]:
+    """Return what must never show on public pages: the applicant's and officer's data."""
+    applicant = app.applicant
+    values = [
+        applicant.username,
+        applicant.full_name_th,
+        applicant.full_name_en,
+        applicant.email,
+        applicant.national_id,
+        "สมชาย",
+        "Somchai",
+        "081-234-5678",
+        officer.username,
+        officer.full_name_th,
+        str(app.public_id),
+        *(v for v in app.answers.values() if isinstance(v, str) and len(v) > 4),
+    ]
+    return [v for v in values if v]

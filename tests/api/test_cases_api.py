@@ -12,77 +12,22 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from eservice.cases import actions
-from eservice.catalog.importer import import_data
 from eservice.catalog.models import Service
-from tests import factories
 from tests.factories import (
     AGENCY_A,
+    RENEWAL,
     REQUESTED_DOCUMENT,
-    bangkok,
     pdf_upload,
     submitted_application,
 )
 
 API = "/api/v1"
-RENEWAL = "food-shop-licence-renewal"
 
 
 @pytest.fixture
-def renewal(catalog: Any) -> Service:
-    """A second service of agency A, with a time limit of 3 working days."""
-    svc = factories.food_shop_service(
-        code=RENEWAL,
-        name=factories.bi("การต่ออายุใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร", "Food shop licence renewal"),
-        time_limit={"value": 3, "unit": "days"},
-    )
-    import_data({"services": [svc]}, "renewal.yaml")
-    return Service.objects.select_related("current_version").get(code=RENEWAL)
-
-
-@pytest.fixture
-def cases(
-    catalog: Any,
-    renewal: Service,
-    applicant: Any,
-    other_applicant: Any,
-    clerk_a: Any,
-    reviewer_a: Any,
-    approver_a: Any,
-    clock: Any,
-) -> dict[str, str]:
-    """Return tracking numbers of agency A's cases, submitted on different days."""
-    made: dict[str, Any] = {}
-    clock.set(bangkok(2026, 3, 2, 9, 0))
-    made["oldest"] = submitted_application(applicant, catalog.food_shop)  # due 12 March
-    clock.set(bangkok(2026, 3, 3, 9, 0))
-    made["returned"] = actions.request_documents(
-        submitted_application(other_applicant, catalog.food_shop),
-        clerk_a,
-        [{"code": REQUESTED_DOCUMENT}],
-    )
-    clock.set(bangkok(2026, 3, 4, 9, 0))
-    made["renewal"] = actions.start_check(  # 3 days: due 9 March, and taken by clerk_a
-        submitted_application(applicant, renewal), clerk_a
-    )
-    clock.set(bangkok(2026, 3, 5, 9, 0))
-    made["in_review"] = actions.accept_documents(  # due 17 March, taken by reviewer_a
-        submitted_application(other_applicant, catalog.food_shop), reviewer_a
-    )
-    made["approved"] = factories.case_in(
-        "approved",
-        applicant=applicant,
-        service=catalog.food_shop,
-        clerk=clerk_a,
-        reviewer=reviewer_a,
-        approver=approver_a,
-    )
-    made["withdrawn"] = actions.withdraw(
-        submitted_application(other_applicant, catalog.food_shop), other_applicant
-    )
-    submitted_application(applicant, catalog.house_copy)  # agency B's
-    actions.start_application(applicant, catalog.food_shop)  # a draft is no case
-    clock.set(bangkok(2026, 3, 10, 9, 0))  # the renewal is a day late
-    return {name: app.tracking_number for name, app in made.items()}
+def cases(queue_cases: dict[str, Any]) -> dict[str, str]:
+    """Tracking numbers of the queue's cases (the draft has none)."""
+    return {name: app.tracking_number for name, app in queue_cases.items() if app.tracking_number}
 
 
 def _numbers(response: Any) -> list[str]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from eservice.cases import actions
 from eservice.core import tracking
-from tests.factories import REQUESTED_DOCUMENT
+from tests.factories import REQUESTED_DOCUMENT, personal_data
 
 API = "/api/v1"
 
@@ -68,19 +68,7 @@ def test_it_answers_no_name_national_id_or_answer(
 
     text = json.dumps(response.json(), ensure_ascii=False)
     assert response.json()["paused"] is True
-    secrets = [
-        applicant.username,
-        applicant.full_name_th,
-        applicant.full_name_en,
-        applicant.email,
-        applicant.national_id,
-        "สมชาย",
-        "Somchai",
-        "081-234-5678",
-        clerk_a.username,
-        str(app.public_id),
-        *(v for v in app.answers.values() if isinstance(v, str) and len(v) > 4),
-    ]
+    secrets = personal_data(app, clerk_a)
     for secret in secrets:
         assert secret not in text, secret
 

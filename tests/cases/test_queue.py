@@ -9,66 +9,13 @@ import pytest
 from eservice.cases import access, actions
 from eservice.cases.access import QueueFilters
 from eservice.cases.states import Status
-from eservice.catalog.importer import import_data
-from eservice.catalog.models import Service
 from tests import factories
-from tests.factories import REQUESTED_DOCUMENT, bangkok, submitted_application
-
-RENEWAL = "food-shop-licence-renewal"
+from tests.factories import RENEWAL, submitted_application
 
 
 @pytest.fixture
-def renewal(catalog: Any) -> Service:
-    """A second service of agency A with a shorter limit."""
-    svc = factories.food_shop_service(
-        code=RENEWAL,
-        name=factories.bi("การต่ออายุใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร", "Food shop licence renewal"),
-        time_limit={"value": 3, "unit": "days"},
-    )
-    import_data({"services": [svc]}, "renewal.yaml")
-    return Service.objects.get(code=RENEWAL)
-
-
-@pytest.fixture
-def cases(
-    catalog: Any,
-    renewal: Service,
-    applicant: Any,
-    other_applicant: Any,
-    clerk_a: Any,
-    reviewer_a: Any,
-    approver_a: Any,
-    clerk_b: Any,
-    clock: Any,
-) -> dict[str, Any]:
-    """Cases submitted on different days so their deadlines differ."""
-    made: dict[str, Any] = {}
-    clock.set(bangkok(2026, 3, 2, 9, 0))  # Monday: due Wed 12 March
-    made["oldest"] = submitted_application(applicant, catalog.food_shop)
-    clock.set(bangkok(2026, 3, 3, 9, 0))  # due Thu 13 March ... paused below
-    made["returned"] = actions.request_documents(
-        submitted_application(other_applicant, catalog.food_shop),
-        clerk_a,
-        [{"code": REQUESTED_DOCUMENT}],
-    )
-    clock.set(bangkok(2026, 3, 4, 9, 0))  # renewal: 3 days, due Mon 9 March
-    made["renewal"] = actions.start_check(submitted_application(applicant, renewal), clerk_a)
-    clock.set(bangkok(2026, 3, 5, 9, 0))  # due Tue 17 March
-    made["in_review"] = actions.accept_documents(
-        submitted_application(other_applicant, catalog.food_shop), reviewer_a
-    )
-    made["approved"] = factories.case_in(
-        "approved",
-        applicant=applicant,
-        service=catalog.food_shop,
-        clerk=clerk_a,
-        reviewer=reviewer_a,
-        approver=approver_a,
-    )
-    made["draft"] = factories.draft_application(other_applicant, renewal)
-    made["agency_b"] = submitted_application(applicant, catalog.house_copy)
-    clock.set(bangkok(2026, 3, 10, 10, 0))  # Tuesday: the renewal is overdue
-    return made
+def cases(queue_cases: dict[str, Any]) -> dict[str, Any]:
+    return queue_cases
 
 
 def _queue(user: Any, catalog: Any, **filters: Any) -> list[Any]:
