@@ -165,6 +165,34 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
+# --- Issued documents (signed PDFs) --------------------------------------------
+# Private signing keys are stored encrypted with this passphrase (or the first
+# line of SIGNING_KEY_PASSPHRASE_FILE). The demo passphrase only works with DEBUG on.
+DEMO_SIGNING_PASSPHRASE = "demo-signing-passphrase-do-not-use-in-production"
+_passphrase_file = env_str("SIGNING_KEY_PASSPHRASE_FILE", "")
+if _passphrase_file:
+    try:
+        SIGNING_KEY_PASSPHRASE = Path(_passphrase_file).read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, IndexError) as exc:
+        raise ImproperlyConfigured(
+            f"SIGNING_KEY_PASSPHRASE_FILE {_passphrase_file!r} cannot be read or is empty"
+        ) from exc
+else:
+    SIGNING_KEY_PASSPHRASE = env_str(
+        "SIGNING_KEY_PASSPHRASE", DEMO_SIGNING_PASSPHRASE if DEBUG else ""
+    )
+# Years an agency's signing certificate is valid; the platform CA is valid 20 years.
+SIGNING_CERT_YEARS = env_int("SIGNING_CERT_YEARS", 3)
+# Where links printed on documents (the QR code) point: the platform's public address.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{env_str('PORT', '8000')}").rstrip(
+    "/"
+)
+# Regular and bold TrueType fonts of the Sarabun family used in issued documents.
+DOCUMENT_FONT = env_str("DOCUMENT_FONT", "/usr/share/fonts/truetype/tlwg/Laksaman.ttf")
+DOCUMENT_FONT_BOLD = env_str(
+    "DOCUMENT_FONT_BOLD", "/usr/share/fonts/truetype/tlwg/Laksaman-Bold.ttf"
+)
+
 # --- Language and time ---------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "th")
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
@@ -197,6 +225,8 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 
 # Track-and-trace lookups allowed per client address and minute.
 TRACK_RATE_LIMIT = env_str("TRACK_RATE_LIMIT", "30/m")
+# Document verifications by upload allowed per client address (web and API).
+VERIFY_RATE_LIMIT = env_str("VERIFY_RATE_LIMIT", "30/m")
 # Sign-in attempts (web and API token) allowed per client address.
 LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "20/m")
 RATELIMIT_VIEW = "eservice.core.views.rate_limited"
@@ -241,5 +271,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # WeasyPrint reports every layout step at INFO; keep its warnings only.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

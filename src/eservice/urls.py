@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("eservice.accounts.urls")),
     path("", include("eservice.catalog.urls")),
     path("", include("eservice.cases.urls")),
+    path("", include("eservice.documents.urls")),
 ]

@@ -20,7 +20,7 @@ from eservice.accounts.services import juristic_persons_for, officer_role, role_
 from eservice.audit.actions import record
 from eservice.cases import formschema
 from eservice.cases.models import Application, DocumentRequest, StepInstance, TimelineEvent
-from eservice.cases.states import OFFICER_ACTION_ROLE, TRANSITIONS, Status
+from eservice.cases.states import DOCUMENT_STATES, OFFICER_ACTION_ROLE, TRANSITIONS, Status
 from eservice.catalog.models import Service
 from eservice.catalog.services import calendar_for
 from eservice.core import tracking
@@ -28,8 +28,11 @@ from eservice.core.clock import now
 from eservice.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from eservice.core.i18n import format_date
 from eservice.documents.actions import delete_evidence, files_guard, store_evidence
-from eservice.documents.models import EvidenceFile
-from eservice.documents.services import evidence_for
+from eservice.documents.actions import issue as issue_document
+from eservice.documents.actions import reissue as reissue_issued
+from eservice.documents.actions import revoke as revoke_issued
+from eservice.documents.models import EvidenceFile, IssuedDocument
+from eservice.documents.services import documents_of, evidence_for
 
 MAX_TEXT = 4000
 
@@ -530,7 +533,7 @@ def approve(app: Application, officer: User, reasons: str = "") -> Application:
     """Approve at the last step; the decision may carry conditions or notes."""
     _officer(app, officer, "approve")
     reasons = _clean_text(reasons, "reasons", required=False)
-    with transaction.atomic():
+    with files_guard(), transaction.atomic():
         app = _locked(app)
         last = app.service_version.steps.count()
         if app.status == Status.IN_REVIEW and app.current_step != last:
@@ -539,7 +542,61 @@ def approve(app: Application, officer: User, reasons: str = "") -> Application:
             _finish_current_step(app, officer, reasons)
         app.decided_at, app.decision_reasons = now(), reasons
         _transition(app, "approve", officer, text=reasons)
+        # The approval and its signed document stand or fall together.
+        document = issue_document(app, officer)
+        _event(app, officer, "document_issued", kind="document", text=document.number)
     return app
+
+
+def _has_documents(app: Application) -> None:
+    if app.status not in DOCUMENT_STATES:
+        raise InvalidTransition(_("Only an approved case has documents to revoke or re-issue."))
+
+
+def _issued(app: Application, document_id: Any) -> IssuedDocument:
+    document = documents_of(app.pk).filter(public_id=document_id).first()
+    if document is None:
+        raise NotFound(_("No such document."))
+    return document
+
+
+def revoke_document(
+    app: Application, officer: User, document_id: Any, reason: str
+) -> IssuedDocument:
+    """Revoke a document issued on this case, with written reasons the applicant sees."""
+    _officer(app, officer, "revoke_document")
+    with transaction.atomic():
+        app = _locked(app)
+        _has_documents(app)
+        document = revoke_issued(_issued(app, document_id), officer, reason)
+        _event(
+            app,
+            officer,
+            "document_revoked",
+            kind="document",
+            text=f"{document.number}: {document.revocation_reason}",
+        )
+    return document
+
+
+def reissue_document(
+    app: Application, officer: User, document_id: Any, reason: str
+) -> IssuedDocument:
+    """Revoke a document and issue a corrected one with the same validity dates."""
+    _officer(app, officer, "reissue_document")
+    with files_guard(), transaction.atomic():
+        app = _locked(app)
+        _has_documents(app)
+        old = _issued(app, document_id)
+        document = reissue_issued(old, officer, reason)
+        _event(
+            app,
+            officer,
+            "document_reissued",
+            kind="document",
+            text=f"{old.number} → {document.number}: {reason.strip()}",
+        )
+    return document
 
 
 def reject(app: Application, officer: User, reasons: str, appeal_info: str) -> Application:

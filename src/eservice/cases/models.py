@@ -130,6 +130,7 @@ class TimelineEvent(models.Model):
         ASSIGNED = "assigned"
         NOTE = "note"
         DOCUMENTS_UPLOADED = "documents_uploaded"
+        DOCUMENT = "document"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="timeline")
     at = models.DateTimeField()

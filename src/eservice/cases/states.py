@@ -49,6 +49,9 @@ OPEN = ACTIVE | {Status.RETURNED}
 
 DECIDED = frozenset({Status.APPROVED, Status.REJECTED})
 
+DOCUMENT_STATES = frozenset({Status.APPROVED, Status.CLOSED})
+"""States in which a case's issued documents may be revoked or re-issued."""
+
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "submit": (frozenset({Status.DRAFT}), Status.SUBMITTED),
     "start_check": (frozenset({Status.SUBMITTED}), Status.CHECKING),
@@ -77,4 +80,6 @@ OFFICER_ACTION_ROLE = {
     "close": "clerk",
     "assign": "clerk",
     "note": "clerk",
+    "revoke_document": "approver",
+    "reissue_document": "approver",
 }

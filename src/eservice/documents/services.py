@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from eservice.documents.models import EvidenceFile
+from eservice.documents.models import EvidenceFile, IssuedDocument
 
 
 def evidence_for(application_id: int) -> QuerySet[EvidenceFile]:
@@ -12,3 +12,8 @@ def evidence_for(application_id: int) -> QuerySet[EvidenceFile]:
     return EvidenceFile.objects.filter(application_id=application_id).order_by(
         "requirement_code", "uploaded_at"
     )
+
+
+def documents_of(application_id: int) -> QuerySet[IssuedDocument]:
+    """Return the documents issued on an application, oldest first."""
+    return IssuedDocument.objects.filter(application_id=application_id).order_by("issued_at", "id")

@@ -25,6 +25,7 @@ from eservice.catalog.services import service_by_code
 from eservice.core.errors import InvalidTransition, NotFound, ValidationFailed
 from eservice.core.i18n import current_language
 from eservice.core.web import domain_errors, refusal_message, signed_in
+from eservice.documents.services import documents_of
 
 
 def _draft(request: HttpRequest, public_id: str) -> Application | HttpResponse:
@@ -211,6 +212,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "doc_request": doc_request,
             "requested": requested_names(doc_request.items) if doc_request else [],
             "can_withdraw": app.status in OPEN,
+            "issued": documents_of(app.pk),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,7 @@ from eservice.cases.access import (
     queue,
 )
 from eservice.cases.models import Application
-from eservice.cases.states import OFFICER_ACTION_ROLE, TRANSITIONS, Status
+from eservice.cases.states import DOCUMENT_STATES, OFFICER_ACTION_ROLE, TRANSITIONS, Status
 from eservice.cases.views.common import (
     answer_rows,
     requested_names,
@@ -39,6 +40,7 @@ from eservice.catalog.services import calendar_for
 from eservice.core.clock import now
 from eservice.core.errors import DomainError, NotFound, ValidationFailed
 from eservice.core.web import domain_errors, refusal_message, signed_in
+from eservice.documents.services import documents_of
 
 
 class QueuePaginator(Paginator):
@@ -88,6 +90,7 @@ def agency_queue(request: HttpRequest, agency: str) -> HttpResponse:
             "filters": filters,
             "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
             "services": services.values(),
+            "is_admin": role_at_least(officer_role(signed_in(request), match[0].pk), "admin"),
         },
     )
 
@@ -95,7 +98,10 @@ def agency_queue(request: HttpRequest, agency: str) -> HttpResponse:
 def _allowed(app: Application, role: OfficerRole | None) -> dict[str, bool]:
     allowed = {}
     for action, minimum in OFFICER_ACTION_ROLE.items():
-        state_ok = action in ("assign", "note") or app.status in TRANSITIONS[action][0]
+        if action in TRANSITIONS:
+            state_ok = app.status in TRANSITIONS[action][0]
+        else:  # assign, note, and the issued document's revoke and re-issue
+            state_ok = action in ("assign", "note") or app.status in DOCUMENT_STATES
         allowed[action] = state_ok and role_at_least(role, minimum)
     steps = app.service_version.steps.all()
     last = len(steps)
@@ -140,6 +146,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "requested": requested_names(doc_request.items) if doc_request else [],
             "colleagues": colleagues,
             "documents": app.service_version.documents.all(),
+            "issued": documents_of(app.pk),
         },
     )
 
@@ -159,6 +166,13 @@ def _assignee(request: HttpRequest, app: Application) -> User | None:
     if user is None:
         raise ValidationFailed(_("That person is not an officer of this agency."))
     return user
+
+
+def _document_id(request: HttpRequest) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.POST.get("document", ""))
+    except ValueError as exc:
+        raise NotFound(_("No such document.")) from exc
 
 
 ACTIONS: dict[str, tuple[Callable[[HttpRequest, Application], Any], Any]] = {
@@ -202,6 +216,18 @@ ACTIONS: dict[str, tuple[Callable[[HttpRequest, Application], Any], Any]] = {
     "note": (
         lambda r, a: actions.add_note(a, signed_in(r), r.POST.get("text", "")),
         gettext_lazy("Note added."),
+    ),
+    "revoke_document": (
+        lambda r, a: actions.revoke_document(
+            a, signed_in(r), _document_id(r), r.POST.get("reason", "")
+        ),
+        gettext_lazy("The document was revoked."),
+    ),
+    "reissue_document": (
+        lambda r, a: actions.reissue_document(
+            a, signed_in(r), _document_id(r), r.POST.get("reason", "")
+        ),
+        gettext_lazy("The document was revoked and a corrected one issued."),
     ),
 }
 
