@@ -5,6 +5,7 @@ from django.urls import URLPattern, path, re_path
 from eservice.accounts.api import ObtainToken
 from eservice.cases import api as cases
 from eservice.catalog import api as catalog
+from eservice.documents import api as documents
 
 urlpatterns: list[URLPattern] = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
@@ -52,6 +53,21 @@ urlpatterns: list[URLPattern] = [
         )
         for name, view in cases.CASE_ACTIONS.items()
     ],
+    # Issued documents: holder and agency
+    path("issued-documents/", documents.IssuedDocumentList.as_view(), name="api-issued-documents"),
+    path(
+        "issued-documents/<uuid:public_id>/",
+        documents.IssuedDocumentDetail.as_view(),
+        name="api-issued-document",
+    ),
+    path(
+        "issued-documents/<uuid:public_id>/pdf/",
+        documents.IssuedDocumentPdf.as_view(),
+        name="api-issued-document-pdf",
+    ),
+    # Verification (public; uploads rate-limited)
+    path("verify/", documents.VerifyUpload.as_view(), name="api-verify"),
+    path("verify/<uuid:public_id>/", documents.VerifyById.as_view(), name="api-verify-document"),
     # Track & trace (public, rate-limited)
     path("track/<str:number>/", cases.Track.as_view(), name="api-track"),
     # Anything else under /api/v1/, unknown case actions included: a JSON 404.

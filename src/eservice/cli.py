@@ -6,6 +6,8 @@ eservice migrate              apply database migrations
 eservice import-services FILE import service manuals (YAML or JSON)
 eservice export-services      print every current manual as YAML
 eservice verify-audit         check the audit log's hash chain
+eservice signing ...          document-signing CA and agency keys:
+                                init-ca, rollover AGENCY, list, ca-pem
 eservice manage ...           any Django management command
 """
 
@@ -54,6 +56,7 @@ COMMANDS = {
     "import-services": "import_services",
     "export-services": "export_services",
     "verify-audit": "verify_audit",
+    "signing": "signing",
 }
 
 

@@ -553,6 +553,41 @@ class Note(CaseAction):
         actions.add_note(app, officer, data["text"])
 
 
+class DocumentDecisionSerializer(serializers.Serializer[Any]):
+    document = serializers.UUIDField(help_text="Id of a document issued on this case.")
+    reason = serializers.CharField(
+        max_length=4000, help_text="Shown to the applicant and on the document's verification page."
+    )
+
+
+@_action_schema(
+    "revoke_document",
+    "Revoke an issued document",
+    "Revoke a document issued on this approved case, with written reasons; anyone "
+    "verifying it then sees it revoked. Approvers only.",
+    DocumentDecisionSerializer,
+)
+class RevokeDocument(CaseAction):
+    input_serializer = DocumentDecisionSerializer
+
+    def act(self, app: Application, officer: User, data: dict[str, Any]) -> None:
+        actions.revoke_document(app, officer, data["document"], data["reason"])
+
+
+@_action_schema(
+    "reissue_document",
+    "Re-issue a document",
+    "Revoke a document with reasons and issue a corrected one (new number, same validity "
+    "dates, the current template). Approvers only.",
+    DocumentDecisionSerializer,
+)
+class ReissueDocument(CaseAction):
+    input_serializer = DocumentDecisionSerializer
+
+    def act(self, app: Application, officer: User, data: dict[str, Any]) -> None:
+        actions.reissue_document(app, officer, data["document"], data["reason"])
+
+
 CASE_ACTIONS: dict[str, type[CaseAction]] = {
     "start_check": StartCheck,
     "request_documents": RequestDocuments,
@@ -563,6 +598,8 @@ CASE_ACTIONS: dict[str, type[CaseAction]] = {
     "close": Close,
     "assign": Assign,
     "note": Note,
+    "revoke_document": RevokeDocument,
+    "reissue_document": ReissueDocument,
 }
 """Officer actions by the name used in their URL."""
 

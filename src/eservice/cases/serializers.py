@@ -21,7 +21,8 @@ from eservice.catalog.serializers import (
     FormSerializer,
 )
 from eservice.documents.models import EvidenceFile
-from eservice.documents.services import evidence_for
+from eservice.documents.serializers import IssuedDocumentSerializer
+from eservice.documents.services import documents_of, evidence_for
 
 # --- pieces shared by the applicant and officer views ------------------------------
 
@@ -188,6 +189,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     documents = serializers.SerializerMethodField()
     document_request = DocumentRequestSerializer(allow_null=True)
     decision = serializers.SerializerMethodField()
+    issued_documents = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
     class Meta(ApplicationListSerializer.Meta):
@@ -201,8 +203,13 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "documents",
             "document_request",
             "decision",
+            "issued_documents",
             "timeline",
         ]
+
+    @extend_schema_field(IssuedDocumentSerializer(many=True))
+    def get_issued_documents(self, obj: Application) -> list[dict[str, Any]]:
+        return IssuedDocumentSerializer(documents_of(obj.pk), many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, obj: Application) -> list[dict[str, Any]]:
@@ -382,6 +389,7 @@ class CaseDetailSerializer(_StatusFields, serializers.ModelSerializer[Applicatio
     steps = serializers.SerializerMethodField()
     document_request = DocumentRequestSerializer(allow_null=True)
     decision = serializers.SerializerMethodField()
+    issued_documents = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
     class Meta:
@@ -410,8 +418,13 @@ class CaseDetailSerializer(_StatusFields, serializers.ModelSerializer[Applicatio
             "steps",
             "document_request",
             "decision",
+            "issued_documents",
             "timeline",
         ]
+
+    @extend_schema_field(IssuedDocumentSerializer(many=True))
+    def get_issued_documents(self, obj: Application) -> list[dict[str, Any]]:
+        return IssuedDocumentSerializer(documents_of(obj.pk), many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(OfficerDocumentSerializer(many=True))
     def get_documents(self, obj: Application) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+import yaml
 from django.db import transaction
 
 from eservice.accounts.models import JuristicPerson, OfficerRole, Representation, User
@@ -23,6 +24,8 @@ from eservice.catalog.models import Agency, Service
 from eservice.core import clock
 from eservice.core.workdays import WorkingCalendar
 from eservice.demo.fakes import answers_for, demo_pdf, person, thai_pin
+from eservice.documents import signing
+from eservice.documents.actions import save_template
 
 
 class Writer(Protocol):
@@ -30,6 +33,7 @@ class Writer(Protocol):
 
 
 CATALOG_FILE = Path(__file__).parent / "data" / "catalog.yaml"
+DOCUMENTS_FILE = Path(__file__).parent / "data" / "documents.yaml"
 PASSWORD = "demo"
 ROLES = ["clerk", "reviewer", "approver", "admin"]
 COMPANY_REG = "0105558012349"  # valid check digit; clearly a demo company
@@ -122,6 +126,7 @@ class Demo:
         with transaction.atomic():
             import_file(CATALOG_FILE, actor="demo")
             _officers(self.out)
+            _document_templates()
             admin = _user("admin", full_name_th="ผู้ดูแลระบบ", full_name_en="Platform administrator")
             admin.is_staff = admin.is_superuser = True
             admin.save()
@@ -297,6 +302,16 @@ class Demo:
         if plan.target == "closed":
             at(lambda: actions.close(ctx["app"], officer["clerk"]))
         return events
+
+
+def _document_templates() -> None:
+    """Create the demo CA and the demo agencies' document templates."""
+    signing.create_authority("eservice DEMO Document Signing CA")
+    templates = yaml.safe_load(DOCUMENTS_FILE.read_text(encoding="utf-8"))
+    for code, values in templates.items():
+        service = Service.objects.get(code=code)
+        admin = User.objects.get(username=f"{service.agency.code}-admin")
+        save_template(service, admin, values)
 
 
 def load(out: Writer) -> None:

@@ -108,6 +108,39 @@ def _side(lang: str, data: dict[str, Any]) -> dict[str, Any]:
         }
 
 
+ROWS = [
+    ("holder", "holder"),
+    ("holder_id", "holder_id"),
+    ("permitted", "body"),
+    ("conditions", "conditions"),
+    ("valid_from", "valid_from"),
+    ("valid_until", "valid_until"),
+    ("issued", "issued"),
+    ("application", "application"),
+    ("replaces", "replaces"),
+]
+
+
+def _rows(th: dict[str, Any], en: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The printed fields as (Thai, English) pairs, in reading order; empty ones left out."""
+    rows = []
+    for label, key in ROWS:
+        pair = []
+        for side in (th, en):
+            if key in ("valid_from", "valid_until", "issued"):
+                value: Any = side["dates"][key]
+            elif key in ("holder_id",):
+                value = data["holder"]["id"]
+            elif key in ("application", "replaces"):
+                value = data[key] or ""
+            else:
+                value = side[key]
+            pair.append({"label": side["labels"][label], "value": value})
+        if pair[0]["value"] or pair[1]["value"]:
+            rows.append({"key": key, "th": pair[0], "en": pair[1]})
+    return rows
+
+
 def _fonts() -> dict[str, str]:
     faces = {
         FONT_FAMILY: settings.DOCUMENT_FONT,
@@ -133,9 +166,11 @@ def qr_svg(url: str) -> str:
 def render(data: dict[str, Any], layout: str) -> bytes:
     """Return the unsigned PDF/A-3b of a document."""
     fonts = _fonts()
+    sides = [_side("th", data), _side("en", data)]
     context = {
         "data": data,
-        "sides": [_side("th", data), _side("en", data)],
+        "sides": sides,
+        "rows": _rows(*sides, data),
         "layout": layout,
         "font_family": FONT_FAMILY,
         "font_regular": Path(fonts[FONT_FAMILY]).resolve().as_uri(),

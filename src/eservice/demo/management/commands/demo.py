@@ -27,9 +27,10 @@ class Command(BaseCommand):
         if options["reset"]:
             self.stdout.write("Deleting all data…")
             call_command("flush", interactive=False, verbosity=0)
-            evidence = Path(settings.MEDIA_ROOT) / "evidence"
-            if settings.STORAGE_BACKEND == "local" and evidence.exists():
-                shutil.rmtree(evidence)
+            for folder in ("evidence", "issued"):
+                stored = Path(settings.MEDIA_ROOT) / folder
+                if settings.STORAGE_BACKEND == "local" and stored.exists():
+                    shutil.rmtree(stored)
         if User.objects.filter(username="citizen1").exists():
             self.stdout.write("Demo data already loaded; keeping it (use --reset to start over).")
         else:
