@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON_PREFERENCE := only-system
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: demo test test-fast test-browser lint typecheck schema messages check bench env
+.PHONY: demo test test-fast test-browser lint typecheck schema messages check bench env system
 .DEFAULT_GOAL := demo
 
 $(CURDIR)/.tools/bin/uv:
@@ -18,14 +18,18 @@ $(CURDIR)/.tools/bin/uv:
 	$(UV) sync --frozen --python "$$($(PY) -c 'import sys; print(sys.executable)')"
 	@touch $@
 
-env: .venv/.synced
+env: .venv/.synced system
+
+## Debian packages needed at run time (Pango, the document font); installs what is missing
+system:
+	@scripts/system-packages
 
 ## Run the platform with demo data on SQLite at http://127.0.0.1:$${PORT:-8000}
-demo: .venv/.synced
+demo: .venv/.synced system
 	$(RUN) eservice demo
 
 ## Run the whole test suite (browser tests too when Debian's chromium is installed)
-test: .venv/.synced
+test: .venv/.synced system
 	@if [ -x /usr/bin/chromium ]; then \
 		$(RUN) pytest; \
 	else \

@@ -73,3 +73,42 @@ def test_it_refuses_to_start_in_production_mode_with_the_demo_secret(var: Path) 
     assert "SECRET_KEY" in result.stderr
     ok = _eservice(var, "manage", "check", DEBUG="false", SECRET_KEY="x" * 50)
     assert ok.returncode == 0, ok.stderr
+
+
+def test_signing_commands_create_the_ca_list_keys_and_refuse_an_unknown_agency(
+    tmp_path: Path,
+) -> None:
+    var = tmp_path / "signing"
+    assert _eservice(var, "migrate", "-v", "0").returncode == 0
+    created = _eservice(var, "signing", "init-ca", "--name", "Test CA")
+    assert created.returncode == 0, created.stderr
+    assert "created CA Test CA" in created.stdout
+    again = _eservice(var, "signing", "init-ca", LANGUAGE_CODE="en")
+    assert again.returncode == 1 and "already" in again.stderr
+    pem = _eservice(var, "signing", "ca-pem")
+    assert pem.stdout.startswith("-----BEGIN CERTIFICATE-----")
+    unknown = _eservice(var, "signing", "rollover", "no-such-agency", LANGUAGE_CODE="en")
+    assert unknown.returncode == 1 and "no agency" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
+def test_the_demo_gives_citizen1_a_signed_document_whose_qr_link_verifies(
+    tmp_path: Path,
+) -> None:
+    var = tmp_path / "demo"
+    demo = _eservice(var, "demo", "--no-serve")
+    assert demo.returncode == 0, demo.stderr
+    line = next(line for line in demo.stdout.splitlines() if "/verify/" in line)
+    document_id = line.rstrip("/").rsplit("/", 1)[1]
+    check = _eservice(
+        var,
+        "manage",
+        "shell",
+        "-c",
+        "from eservice.documents.verification import by_id; "
+        f"v = by_id('{document_id}'); "
+        "print(v.outcome, v.state, v.document.data['title']['en'], v.signature.trusted)",
+    )
+    verdict = check.stdout.strip().splitlines()[-1].split()
+    assert verdict[:2] == ["genuine", "valid"], check.stdout + check.stderr
+    assert verdict[-1] == "True"  # signed by a key the platform CA certified

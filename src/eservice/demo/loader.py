@@ -26,6 +26,7 @@ from eservice.core.workdays import WorkingCalendar
 from eservice.demo.fakes import answers_for, demo_pdf, person, thai_pin
 from eservice.documents import signing
 from eservice.documents.actions import save_template
+from eservice.documents.models import IssuedDocument
 
 
 class Writer(Protocol):
@@ -333,3 +334,13 @@ def print_accounts(out: Writer) -> None:
     )
     for code in agencies:
         out.write(f"             {code}\n")
+    document = (
+        IssuedDocument.objects.filter(application__applicant__username="citizen1")
+        .order_by("issued_at")
+        .first()
+    )
+    if document is not None:
+        out.write(
+            f"\ncitizen1's signed certificate {document.number}: download it from 'My applications';"
+            f"\n  its QR code opens {document.data['verify_url']}\n"
+        )

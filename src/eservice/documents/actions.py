@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from stdnum.th import moa, pin
 
 from eservice.accounts.models import OfficerRole, User
@@ -137,7 +138,7 @@ def _holder(app: Application) -> dict[str, Any]:
         return {
             "kind": "juristic_person",
             "name": {"th": person.name_th, "en": person.name_en or person.name_th},
-            "id_label": _both("Juristic person registration number"),
+            "id_label": _both(gettext_noop("Juristic person registration number")),
             "id": moa.format(person.registration_number),
         }
     user = app.applicant
@@ -147,7 +148,7 @@ def _holder(app: Application) -> dict[str, Any]:
             "th": user.full_name_th or user.get_full_name() or user.username,
             "en": user.full_name_en or user.full_name_th or user.username,
         },
-        "id_label": _both("National ID number"),
+        "id_label": _both(gettext_noop("National ID number")),
         "id": pin.format(user.national_id) if user.national_id else "",
     }
 

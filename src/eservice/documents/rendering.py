@@ -170,7 +170,7 @@ def render(data: dict[str, Any], layout: str) -> bytes:
     context = {
         "data": data,
         "sides": sides,
-        "rows": _rows(*sides, data),
+        "rows": _rows(sides[0], sides[1], data),
         "layout": layout,
         "font_family": FONT_FAMILY,
         "font_regular": Path(fonts[FONT_FAMILY]).resolve().as_uri(),
