@@ -349,6 +349,7 @@ def test_it_follows_a_case_from_receipt_to_closing(
         ("complete_step", ""),
         ("complete_step", ""),
         ("approve", "approved"),
+        ("document_issued", ""),
         ("close", "closed"),
     ]
     # The applicant sees the same history, without who did it.

@@ -42,6 +42,7 @@ def test_it_records_the_case_actions(history: Any, approver_a: Any) -> None:
         "case.complete_step",
         "case.complete_step",
         "case.approve",
+        "case.document_issued",
         "case.close",
     ]
     approve = events.get(action="case.approve")
