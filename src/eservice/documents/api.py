@@ -30,6 +30,7 @@ from eservice.documents.serializers import (
     VerdictSerializer,
     VerifyUploadSerializer,
 )
+from eservice.documents.services import pdf_response
 
 TAG = "Issued documents"
 VERIFY_TAG = "Verification (public)"
@@ -80,14 +81,7 @@ class IssuedDocumentPdf(APIView):
     )
     def get(self, request: Request, public_id: UUID) -> FileResponse:
         document = document_for(_user(request), public_id)
-        response = FileResponse(
-            document.file.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=f"{document.agency.code}-{document.number.replace('/', '-')}.pdf",
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return pdf_response(document)
 
 
 class VerifyById(APIView):

@@ -21,6 +21,7 @@ from eservice.documents import actions, signing, verification
 from eservice.documents.access import document_for
 from eservice.documents.models import DocumentTemplate
 from eservice.documents.rendering import PLACEHOLDERS
+from eservice.documents.services import pdf_response
 
 
 def _rate(group: str, request: HttpRequest) -> str:
@@ -68,14 +69,7 @@ def ca_certificate(request: HttpRequest) -> HttpResponse:
 def download(request: HttpRequest, public_id: str) -> FileResponse:
     """Send an issued PDF to its holder or to an officer of the issuing agency."""
     document = document_for(signed_in(request), public_id)
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"{document.agency.code}-{document.number.replace('/', '-')}.pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(document)
 
 
 def _admin_services(request: HttpRequest, agency: str) -> list[Service]:
