@@ -29,7 +29,8 @@ demo: .venv/.synced system
 	$(RUN) eservice demo
 
 ## Run the whole test suite (browser tests too when Debian's chromium is installed)
-test: .venv/.synced system
+test: .venv/.synced
+	@scripts/system-packages --test
 	@if [ -x /usr/bin/chromium ]; then \
 		$(RUN) pytest; \
 	else \

@@ -28,10 +28,10 @@ def pdf_bytes(document: Any) -> bytes:
 
 
 def tool(name: str) -> str:
-    """Return the path of a poppler/NSS tool; CI installs them (.ci/run)."""
+    """Return the path of a poppler/NSS tool (`make test` installs them)."""
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (apt-get install poppler-utils libnss3-tools)")
+        pytest.fail(f"{name} is not installed: run scripts/system-packages --test")
     return path
 
 
