@@ -8,6 +8,9 @@ eservice export-services      print every current manual as YAML
 eservice verify-audit         check the audit log's hash chain
 eservice signing ...          document-signing CA and agency keys:
                                 init-ca, rollover AGENCY, list, ca-pem
+eservice exchange ...         data exchange between agencies: members, services,
+                                access rights, registry files, the message log
+                                (eservice exchange --help)
 eservice manage ...           any Django management command
 """
 
@@ -57,6 +60,7 @@ COMMANDS = {
     "export-services": "export_services",
     "verify-audit": "verify_audit",
     "signing": "signing",
+    "exchange": "exchange",
 }
 
 

@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from eservice.env import env_bool, env_int, env_list, env_str
+from eservice.env import env_bool, env_float, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("ESERVICE_VAR_DIR", str(Path.cwd() / "var"))).resolve()
@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "eservice.catalog",
     "eservice.documents",
     "eservice.cases",
+    "eservice.registries",
+    "eservice.exchange",
     "eservice.demo",
 ]
 
@@ -187,6 +189,21 @@ SIGNING_CERT_YEARS = env_int("SIGNING_CERT_YEARS", 3)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{env_str('PORT', '8000')}").rstrip(
     "/"
 )
+# --- Data exchange between agencies (module exchange) ---------------------------
+# X-Road style instance code: member identifiers are INSTANCE/GOV/<agency code>.
+EXCHANGE_INSTANCE = env_str("EXCHANGE_INSTANCE", "TH-DEMO")
+# Address other platforms (and this one) use to reach this platform's /r1/ endpoint.
+EXCHANGE_SELF_URL = env_str("EXCHANGE_SELF_URL", PUBLIC_BASE_URL).rstrip("/")
+# Seconds to wait for a provider before telling the applicant to upload a copy instead.
+EXCHANGE_TIMEOUT = env_float("EXCHANGE_TIMEOUT", 5.0)
+# Seconds a signed message stays acceptable (older ones are refused as stale or replayed).
+EXCHANGE_MAX_AGE = env_int("EXCHANGE_MAX_AGE", 300)
+# Central token gateway (GDX style): consumer key, secret, agent id; token lifetime.
+GDX_CONSUMER_KEY = env_str("GDX_CONSUMER_KEY", "")
+GDX_CONSUMER_SECRET = env_str("GDX_CONSUMER_SECRET", "")
+GDX_AGENT_ID = env_str("GDX_AGENT_ID", "")
+GDX_TOKEN_TTL = env_int("GDX_TOKEN_TTL", 3000)
+
 # Regular and bold TrueType fonts of the Sarabun family used in issued documents.
 DOCUMENT_FONT = env_str("DOCUMENT_FONT", "/usr/share/fonts/truetype/tlwg/Laksaman.ttf")
 DOCUMENT_FONT_BOLD = env_str(
@@ -276,5 +293,8 @@ LOGGING = {
         # WeasyPrint reports every layout step at INFO; keep its warnings only.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # httpx logs every request at INFO; the exchange keeps its own message log.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }

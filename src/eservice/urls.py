@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("eservice.catalog.urls")),
     path("", include("eservice.cases.urls")),
     path("", include("eservice.documents.urls")),
+    path("", include("eservice.exchange.urls")),
 ]

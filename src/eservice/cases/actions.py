@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from eservice.accounts.models import JuristicPerson, User
 from eservice.accounts.services import juristic_persons_for, officer_role, role_at_least
 from eservice.audit.actions import record
-from eservice.cases import formschema
+from eservice.cases import formschema, prefill
 from eservice.cases.models import Application, DocumentRequest, StepInstance, TimelineEvent
 from eservice.cases.states import DOCUMENT_STATES, OFFICER_ACTION_ROLE, TRANSITIONS, Status
 from eservice.catalog.models import Service
@@ -225,6 +225,8 @@ def save_answers(app: Application, user: User, answers: dict[str, Any]) -> Appli
         schema = app.service_version.form_schema
         known = set(schema.get("properties", {}))
         app.answers = {k: v for k, v in answers.items() if k in known}
+        # Data fetched from another agency stays as the agency gave it.
+        app.answers.update(prefill.locked_fields(app))
         app.save(update_fields=["answers"])
     return app
 
@@ -291,6 +293,7 @@ def submission_problems(app: Application) -> dict[str, list[str]]:
     version = app.service_version
     problems = formschema.validate(version.form_schema, app.answers)
     uploaded = set(evidence_for(app.pk).values_list("requirement_code", flat=True))
+    uploaded |= prefill.replaced_documents(app)
     for doc in version.documents.all():
         if doc.required and doc.code not in uploaded:
             problems.setdefault(f"document:{doc.code}", []).append(_("Upload this document."))

@@ -35,6 +35,8 @@ class FormField:
     options: list[tuple[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     attrs: dict[str, Any] = field(default_factory=dict)
+    # The agency the value was fetched from (then the applicant cannot change it).
+    source: str = ""
 
 
 def fields(

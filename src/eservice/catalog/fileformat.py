@@ -159,6 +159,28 @@ FILE_SCHEMA: dict[str, Any] = {
                             "additionalProperties": False,
                         },
                     },
+                    "prefill": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["service", "name", "subject", "fields"],
+                            "properties": {
+                                "service": {
+                                    "type": "string",
+                                    "pattern": r"^[A-Za-z0-9-]+/[A-Za-z0-9-]+/[a-z0-9-]+/[a-z0-9-]+/[a-z0-9-]+$",
+                                },
+                                "name": _BILINGUAL,
+                                "subject": {"enum": ["applicant", "company"]},
+                                "fields": {
+                                    "type": "object",
+                                    "minProperties": 1,
+                                    "additionalProperties": {"type": "string", "minLength": 1},
+                                },
+                                "replaces": {"type": "array", "items": _CODE},
+                            },
+                            "additionalProperties": False,
+                        },
+                    },
                     "channels": {"type": "array", "items": _BILINGUAL},
                     "complaints": {"type": "array", "items": _BILINGUAL},
                     "form": {

@@ -261,6 +261,7 @@ def _publish(svc: dict[str, Any], actor: str) -> bool:
         complaints=svc["complaints"],
         form_schema=svc["form"]["schema"],
         form_ui=svc["form"]["ui"],
+        prefill=svc.get("prefill", []),
     )
     LegalBasis.objects.bulk_create(
         LegalBasis(
@@ -417,4 +418,5 @@ def version_to_dict(v: ServiceVersion) -> dict[str, Any]:
         "channels": v.channels,
         "complaints": v.complaints,
         "form": {"schema": v.form_schema, "ui": v.form_ui},
+        **({"prefill": v.prefill} if v.prefill else {}),
     }

@@ -108,6 +108,8 @@ class ServiceVersion(models.Model):
     complaints = models.JSONField(default=list)
     form_schema = models.JSONField()
     form_ui = models.JSONField()
+    # Data fetched from other agencies instead of asked for (see docs/service-format.md).
+    prefill = models.JSONField(default=list)
 
     class Meta:
         ordering = ["service", "number"]

@@ -359,3 +359,38 @@ def check(pdf: bytes, *, at: datetime | None = None) -> SignatureCheck:
         result.signer_fingerprint = hashlib.sha256(cert.dump()).hexdigest()
     result.signed_at = status.signer_reported_dt
     return result
+
+
+# --- keys for other kinds of signature (exchange messages) ----------------------------
+
+_open_keys: dict[tuple[str, str], rsa.RSAPrivateKey] = {}
+
+
+def private_key(signing_key: SigningKey) -> rsa.RSAPrivateKey:
+    """Return the agency key, decrypted once per process (a message signature must be cheap)."""
+    cache_key = (signing_key.fingerprint, signing_key.encrypted_key_pem)
+    key = _open_keys.get(cache_key)
+    if key is None:
+        key = _decrypted(signing_key.encrypted_key_pem)
+        _open_keys[cache_key] = key
+    return key
+
+
+def certificates_of(agency: Agency) -> list[str]:
+    """Every certificate (PEM) of the agency's keys, current and retired, newest first."""
+    return list(
+        SigningKey.objects.filter(agency=agency)
+        .order_by("-created_at")
+        .values_list("certificate_pem", flat=True)
+    )
+
+
+def authority_pem() -> str:
+    """The current platform CA certificate, creating the CA if there is none."""
+    authority = current_authority() or create_authority()
+    return authority.certificate_pem
+
+
+def fingerprint_of(pem: str) -> str:
+    """SHA-256 fingerprint (hex) of a PEM certificate."""
+    return _fingerprint(load_certificate(pem))

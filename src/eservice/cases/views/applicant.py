@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eservice.accounts.services import juristic_persons_for
-from eservice.cases import actions, formschema
+from eservice.cases import actions, formschema, prefill
 from eservice.cases.access import application_for_applicant, applications_of
 from eservice.cases.models import Application
 from eservice.cases.states import OPEN, PLAIN, Status
@@ -23,9 +23,10 @@ from eservice.cases.views.common import (
 )
 from eservice.catalog.services import service_by_code
 from eservice.core.errors import InvalidTransition, NotFound, ValidationFailed
-from eservice.core.i18n import current_language
+from eservice.core.i18n import current_language, pick
 from eservice.core.web import domain_errors, refusal_message, signed_in
 from eservice.documents.services import documents_of
+from eservice.exchange.client import ExchangeFailed, RecordMissing
 
 
 def _draft(request: HttpRequest, public_id: str) -> Application | HttpResponse:
@@ -80,6 +81,9 @@ def form(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         answers = formschema.parse(version.form_schema, request.POST)
         actions.save_answers(app, signed_in(request), answers)
+        if "fetch" in request.POST:
+            _fetch(request, app)
+            return redirect("cases:form", public_id=app.public_id)
         if request.POST.get("save") == "draft":
             messages.success(
                 request, _("Your draft is saved. You can come back to it from “My applications”.")
@@ -90,6 +94,10 @@ def form(request: HttpRequest, public_id: str) -> HttpResponse:
             target = "cases:documents" if version.documents.exists() else "cases:check"
             return redirect(target, public_id=app.public_id)
     fields = formschema.fields(version.form_schema, version.form_ui, answers, errors)
+    origin = prefill.source_of(app)
+    for f in fields:
+        if f.name in origin:
+            f.source = pick(origin[f.name]["provider_th"], origin[f.name]["provider_en"])
     return render(
         request,
         "cases/form.html",
@@ -98,9 +106,34 @@ def form(request: HttpRequest, public_id: str) -> HttpResponse:
             "v": version,
             "fields": fields,
             "errors": errors,
+            "sources": prefill.sources(app),
         },
         status=400 if errors else 200,
     )
+
+
+def _fetch(request: HttpRequest, app: Application) -> None:
+    """Fetch one source for the form; on failure say so and keep everything typed."""
+    identifier = request.POST.get("fetch", "")
+    try:
+        prefill.fetch(
+            app,
+            signed_in(request),
+            identifier,
+            consent=identifier in request.POST.getlist("consent"),
+        )
+    except (ExchangeFailed, RecordMissing) as exc:
+        messages.error(
+            request,
+            _(
+                "%(problem)s Your answers are saved. You can try again later, or upload a copy of the document instead."
+            )
+            % {"problem": exc.message},
+        )
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The data was fetched and filled in for you."))
 
 
 @login_required

@@ -8,16 +8,29 @@ from typing import Any
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from eservice.cases import formschema
+from eservice.cases import formschema, prefill
 from eservice.cases.models import Application
 from eservice.core.errors import NotFound
-from eservice.core.i18n import bilingual, format_date
+from eservice.core.i18n import bilingual, format_date, pick
 from eservice.documents.services import evidence_for
 
 
-def answer_rows(app: Application) -> list[tuple[str, str, str]]:
-    """Return (field name, label, value as shown) for every question of the form."""
+def _source(got: dict[str, Any]) -> dict[str, str]:
+    return {
+        "provider": pick(got["provider_th"], got["provider_en"]),
+        "request_id": got["request_id"],
+        "at": got["at"],
+    }
+
+
+def answer_rows(app: Application) -> list[tuple[str, str, str, dict[str, str] | None]]:
+    """Return (field name, label, value as shown, source) for every question of the form.
+
+    ``source`` says which agency the value was fetched from, or is None when the
+    applicant typed it.
+    """
     version = app.service_version
+    origin = prefill.source_of(app)
     rows = []
     for f in formschema.fields(version.form_schema, version.form_ui, app.answers):
         value: Any = f.value
@@ -34,7 +47,8 @@ def answer_rows(app: Application) -> list[tuple[str, str, str]]:
                 shown = str(value)
         else:
             shown = str(value)
-        rows.append((f.name, f.label, shown))
+        got = origin.get(f.name)
+        rows.append((f.name, f.label, shown, _source(got) if got else None))
     return rows
 
 
@@ -43,6 +57,9 @@ def requirement_rows(
 ) -> list[dict[str, Any]]:
     """Return each document requirement with the files uploaded for it."""
     files = list(evidence_for(app.pk))
+    fetched = {
+        code: _source(got) for got in app.prefill.values() for code in got.get("replaces", [])
+    }
     rows = []
     for req in app.service_version.documents.all():
         if only_codes is not None and req.code not in only_codes:
@@ -50,6 +67,7 @@ def requirement_rows(
         rows.append(
             {
                 "req": req,
+                "fetched": fetched.get(req.code),
                 "files": [
                     f
                     for f in files
