@@ -92,13 +92,20 @@ def test_signing_commands_create_the_ca_list_keys_and_refuse_an_unknown_agency(
     assert "Traceback" not in unknown.stderr
 
 
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A demo platform, loaded once for the module: its folder and what it printed."""
+    var = tmp_path_factory.mktemp("demo")
+    result = _eservice(var, "demo", "--no-serve")
+    assert result.returncode == 0, result.stderr
+    return var, result.stdout
+
+
 def test_the_demo_gives_citizen1_a_signed_document_whose_qr_link_verifies(
-    tmp_path: Path,
+    demo: tuple[Path, str],
 ) -> None:
-    var = tmp_path / "demo"
-    demo = _eservice(var, "demo", "--no-serve")
-    assert demo.returncode == 0, demo.stderr
-    line = next(line for line in demo.stdout.splitlines() if "/verify/" in line)
+    var, stdout = demo
+    line = next(line for line in stdout.splitlines() if "/verify/" in line)
     document_id = line.rstrip("/").rsplit("/", 1)[1]
     check = _eservice(
         var,
@@ -112,3 +119,88 @@ def test_the_demo_gives_citizen1_a_signed_document_whose_qr_link_verifies(
     verdict = check.stdout.strip().splitlines()[-1].split()
     assert verdict[:2] == ["genuine", "valid"], check.stdout + check.stderr
     assert verdict[-1] == "True"  # signed by a key the platform CA certified
+
+
+def test_in_the_demo_citizen1_fetches_the_house_registration_with_consent_and_both_logs_agree(
+    demo: tuple[Path, str],
+) -> None:
+    import re
+    import socket
+    import time
+
+    import httpx
+
+    var, _ = demo
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ESERVICE_VAR_DIR": str(var), "PORT": str(port), "LANGUAGE_CODE": "en"}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen(  # one platform: it calls its own /r1/ over HTTP
+        [str(EXE), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as web:
+            for _ in range(100):
+                try:
+                    web.get("/healthz")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            web.get("/login/")
+            web.post(
+                "/login/",
+                data={
+                    "username": "citizen1",
+                    "password": "demo",
+                    "csrfmiddlewaretoken": web.cookies["csrftoken"],
+                },
+            )
+            form = web.post(
+                "/services/certificate-of-residence/apply/",
+                data={"csrfmiddlewaretoken": web.cookies["csrftoken"]},
+            )
+            assert "/form/" in str(form.url)
+            house = "TH-DEMO/GOV/dopa/registry/house-registration"
+            refused = web.post(
+                str(form.url),
+                data={
+                    "csrfmiddlewaretoken": web.cookies["csrftoken"],
+                    "copies": "3",
+                    "fetch": house,
+                },
+            )
+            assert "consent" in refused.text  # no consent, no read
+            assert 'name="copies" value="3"' in refused.text  # and nothing typed is lost
+            fetched = web.post(
+                str(form.url),
+                data={
+                    "csrfmiddlewaretoken": web.cookies["csrftoken"],
+                    "copies": "3",
+                    "fetch": house,
+                    "consent": house,
+                },
+            )
+            assert "The data was fetched" in fetched.text, fetched.text[:3000]
+            assert 'name="copies" value="3"' in fetched.text
+            assert re.search(r'name="house_code" value="\d{11}"', fetched.text)
+            assert "from Department of Provincial Administration" in fetched.text
+            reads = web.get("/account/data-reads/")
+            assert "House registration" in reads.text
+            assert "Department of Provincial Administration" in reads.text
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    log = _eservice(var, "exchange", "log", "--limit", "10").stdout.splitlines()
+    sides = [(line.split()[3], line.split()[4]) for line in log if "house-registration" in line]
+    assert sides[-4:] == [
+        ("client", "request"),
+        ("server", "request"),
+        ("server", "response"),
+        ("client", "response"),
+    ]
+    hashes = {part for line in log[-4:] for part in line.split() if part.startswith("hash=")}
+    assert len(hashes) == 1
+    verified = _eservice(var, "exchange", "verify-log")
+    assert verified.returncode == 0 and "intact" in verified.stdout

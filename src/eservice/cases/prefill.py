@@ -67,11 +67,13 @@ def sources(app: Application) -> list[Source]:
                 name=bilingual(entry["name"]),
                 provider=service.provider.name if service else "",
                 personal=service.personal if service else True,
-                fields=list(entry["fields"]),
+                fields=list(entry.get("fields", {})),
                 replaces=list(entry.get("replaces", [])),
                 available=service is not None and _subject(app, entry) is not None,
                 fetched=app.prefill.get(entry["service"]),
-                labels=[bilingual(ui[name]["label"]) for name in entry["fields"] if name in ui],
+                labels=[
+                    bilingual(ui[name]["label"]) for name in entry.get("fields", {}) if name in ui
+                ],
             )
         )
     return out
@@ -138,7 +140,7 @@ def fetch(app: Application, user: User, identifier: str, *, consent: bool) -> Ap
         "application": app.public_id,
         "purpose_th": f"คำขอ{version.name_th}",
         "purpose_en": f"Application for {version.name_en}",
-        "fields": sorted(set(entry["fields"].values())),
+        "fields": sorted(set(entry.get("fields", {}).values())),
         "consent": given,
     }
     try:
@@ -159,8 +161,9 @@ def fetch(app: Application, user: User, identifier: str, *, consent: bool) -> Ap
             people.record_read(user, request_id="", outcome="failed", **read)
         raise
     if service.personal:
+        read["fields"] = sorted(key for key in answer.data if key != "fictitious")
         people.record_read(user, request_id=answer.request_id, outcome="ok", **read)
-    values = {name: answer.data.get(key) for name, key in entry["fields"].items()}
+    values = {name: answer.data.get(key) for name, key in entry.get("fields", {}).items()}
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=app.pk)
         if app.status != Status.DRAFT:

@@ -163,7 +163,7 @@ FILE_SCHEMA: dict[str, Any] = {
                         "type": "array",
                         "items": {
                             "type": "object",
-                            "required": ["service", "name", "subject", "fields"],
+                            "required": ["service", "name", "subject"],
                             "properties": {
                                 "service": {
                                     "type": "string",
@@ -173,7 +173,6 @@ FILE_SCHEMA: dict[str, Any] = {
                                 "subject": {"enum": ["applicant", "company"]},
                                 "fields": {
                                     "type": "object",
-                                    "minProperties": 1,
                                     "additionalProperties": {"type": "string", "minLength": 1},
                                 },
                                 "replaces": {"type": "array", "items": _CODE},

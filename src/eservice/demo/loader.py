@@ -27,6 +27,8 @@ from eservice.demo.fakes import answers_for, demo_pdf, person, thai_pin
 from eservice.documents import signing
 from eservice.documents.actions import save_template
 from eservice.documents.models import IssuedDocument
+from eservice.exchange import registry
+from eservice.registries import generate
 
 
 class Writer(Protocol):
@@ -161,6 +163,7 @@ class Demo:
             for moment, _, fn in sorted(steps, key=lambda s: (s[0], s[1])):
                 with clock.fixed_at(moment):
                     fn()
+            _exchange(self.rng)
 
     def _crowd(self) -> list[Plan]:
         """Other applicants, so every agency's queue has work in it."""
@@ -315,6 +318,66 @@ def _document_templates() -> None:
         save_template(service, admin, values)
 
 
+# The provider agencies' data services in the demo: (agency, code, lookup, name th, en).
+DATA_SERVICES = [
+    (
+        "dopa",
+        "person",
+        "population.person",
+        "ข้อมูลบุคคลตามทะเบียนราษฎร",
+        "Person (population registry)",
+    ),
+    (
+        "dopa",
+        "house-registration",
+        "population.house-registration",
+        "ทะเบียนบ้าน",
+        "House registration",
+    ),
+    ("dbd", "company", "companies.company", "ข้อมูลนิติบุคคล", "Juristic person (company registry)"),
+]
+
+
+def _exchange(rng: random.Random) -> None:
+    """Population and company registries as provider agencies, with fictitious records.
+
+    Each agency whose demo services fetch data is granted the data services they name
+    (deny by default: nothing else is granted). Calls go over HTTP to this platform's
+    own /r1/ endpoint (EXCHANGE_SELF_URL), exactly as to another platform.
+    """
+    for agency_code, code, lookup, name_th, name_en in DATA_SERVICES:
+        registry.publish(Agency.objects.get(code=agency_code), code, lookup, name_th, name_en)
+    for service in Service.objects.select_related("current_version", "agency"):
+        assert service.current_version is not None
+        client = registry.local_member(service.agency)
+        for source in service.current_version.prefill:
+            data_service = registry.service(source["service"])
+            if not registry.right_of(data_service, client.identifier):
+                registry.grant(data_service, client, "demo")
+    seeds = []
+    for user in User.objects.exclude(national_id="").exclude(national_id__isnull=True):
+        first_th, _, last_th = (user.full_name_th or "ผู้ใช้ สาธิต").partition(" ")
+        first_en, _, last_en = (user.full_name_en or "Demo User").partition(" ")
+        seeds.append(
+            generate.PersonSeed(
+                str(user.national_id),
+                first_th,
+                last_th,
+                first_en,
+                last_en,
+                female=rng.random() < 0.5,
+            )
+        )
+    extra = [person(rng, 100 + i) for i in range(200)]
+    for p in extra:
+        first_th, _, last_th = p["full_name_th"].partition(" ")
+        first_en, _, last_en = p["full_name_en"].partition(" ")
+        seeds.append(generate.PersonSeed(p["national_id"], first_th, last_th, first_en, last_en))
+    generate.add_people(seeds, rng)
+    jp = JuristicPerson.objects.get(registration_number=COMPANY_REG)
+    generate.add_company(COMPANY_REG, jp.name_th, jp.name_en, ["สมหญิง รักไทย (ข้อมูลสาธิต)"], rng)
+
+
 def load(out: Writer) -> None:
     """Load the whole demo (call on an empty database)."""
     Demo(out).run()
@@ -344,3 +407,11 @@ def print_accounts(out: Writer) -> None:
             f"\ncitizen1's signed certificate {document.number}: download it from 'My applications';"
             f"\n  its QR code opens {document.data['verify_url']}\n"
         )
+    out.write(
+        "\nData exchange: the demo population registry (dopa) and company registry (dbd)\n"
+        "  answer signed requests at /r1/. As citizen1, apply for 'certificate-of-residence'\n"
+        "  or 'commercial-registration' and press 'Fetch my data': the house registration is\n"
+        "  read with your consent. 'Who read my data' lists it; <agency>-admin sees both\n"
+        "  agencies' message logs at /office/agencies/<agency>/exchange/;\n"
+        "  'eservice exchange verify-log' checks the chain.\n"
+    )
