@@ -33,6 +33,11 @@ urlpatterns: list[URLPattern] = [
         name="api-application-submit",
     ),
     path(
+        "applications/<uuid:public_id>/prefill/",
+        cases.ApplicationPrefill.as_view(),
+        name="api-application-prefill",
+    ),
+    path(
         "applications/<uuid:public_id>/resubmit/",
         cases.ApplicationResubmit.as_view(),
         name="api-application-resubmit",

@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 
 from eservice.accounts.models import JuristicPerson, User
 from eservice.accounts.services import juristic_persons_for, officer_by_username
-from eservice.cases import actions
+from eservice.cases import actions, prefill
 from eservice.cases.access import (
     QueueFilters,
     application_for_applicant,
@@ -56,6 +56,7 @@ from eservice.cases.serializers import (
     CaseQueueItemSerializer,
     DocumentSerializer,
     NoteSerializer,
+    PrefillSerializer,
     QueueQuerySerializer,
     RejectSerializer,
     RequestDocumentsSerializer,
@@ -280,6 +281,29 @@ class ApplicationSubmit(APIView):
     def post(self, request: Request, public_id: UUID) -> Response:
         app = application_for_applicant(_user(request), public_id)
         actions.submit(app, _user(request))
+        return _application(request, public_id)
+
+
+class ApplicationPrefill(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        tags=[APPLICANT_TAG],
+        operation_id="applications_prefill",
+        summary="Fetch data from another agency into a draft",
+        description="Read one of the manual's data sources through the exchange (with the "
+        "applicant's consent for data about a person), fill the form fields it maps and "
+        "stop asking for the documents it replaces; `data_sources` then says where each "
+        "datum came from. 503 `exchange_failed` when the provider is down, too slow or "
+        "refuses (the draft is unchanged: upload the document instead); 404 "
+        "`record_not_found` when it holds no record.",
+        request=PrefillSerializer,
+        responses={200: ApplicationDetailSerializer, **error_responses(400, 401, 404, 409, 503)},
+    )
+    def post(self, request: Request, public_id: UUID) -> Response:
+        data = _validated(PrefillSerializer, request.data)
+        app = application_for_applicant(_user(request), public_id)
+        prefill.fetch(app, _user(request), data["service"], consent=data["consent"])
         return _application(request, public_id)
 
 

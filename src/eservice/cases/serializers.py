@@ -176,6 +176,27 @@ class ApplicationListSerializer(_StatusFields, serializers.ModelSerializer[Appli
         ]
 
 
+class DataSourceSerializer(serializers.Serializer):
+    """Data fetched from another agency instead of asked for, and where it came from."""
+
+    service = serializers.CharField(help_text="Data service id (X-Road style).")
+    provider_th = serializers.CharField()
+    provider_en = serializers.CharField()
+    request_id = serializers.CharField(help_text="The exchange request id in both agencies' logs.")
+    at = serializers.DateTimeField()
+    filled = serializers.DictField(
+        source="fields", help_text="Form fields filled from it, with their values."
+    )
+    replaces = serializers.ListField(
+        child=serializers.CharField(), help_text="Document codes it replaces."
+    )
+
+
+def _sources(obj: Application) -> list[dict[str, Any]]:
+    rows = [{"service": key, **value} for key, value in sorted(obj.prefill.items())]
+    return DataSourceSerializer(rows, many=True).data  # type: ignore[return-value]
+
+
 class ApplicationDetailSerializer(ApplicationListSerializer):
     """Everything the applicant may see of their application."""
 
@@ -190,6 +211,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     document_request = DocumentRequestSerializer(allow_null=True)
     decision = serializers.SerializerMethodField()
     issued_documents = serializers.SerializerMethodField()
+    data_sources = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
     class Meta(ApplicationListSerializer.Meta):
@@ -204,12 +226,17 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "document_request",
             "decision",
             "issued_documents",
+            "data_sources",
             "timeline",
         ]
 
     @extend_schema_field(IssuedDocumentSerializer(many=True))
     def get_issued_documents(self, obj: Application) -> list[dict[str, Any]]:
         return IssuedDocumentSerializer(documents_of(obj.pk), many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(DataSourceSerializer(many=True))
+    def get_data_sources(self, obj: Application) -> list[dict[str, Any]]:
+        return _sources(obj)
 
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, obj: Application) -> list[dict[str, Any]]:
@@ -390,6 +417,7 @@ class CaseDetailSerializer(_StatusFields, serializers.ModelSerializer[Applicatio
     document_request = DocumentRequestSerializer(allow_null=True)
     decision = serializers.SerializerMethodField()
     issued_documents = serializers.SerializerMethodField()
+    data_sources = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
     class Meta:
@@ -419,12 +447,17 @@ class CaseDetailSerializer(_StatusFields, serializers.ModelSerializer[Applicatio
             "document_request",
             "decision",
             "issued_documents",
+            "data_sources",
             "timeline",
         ]
 
     @extend_schema_field(IssuedDocumentSerializer(many=True))
     def get_issued_documents(self, obj: Application) -> list[dict[str, Any]]:
         return IssuedDocumentSerializer(documents_of(obj.pk), many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(DataSourceSerializer(many=True))
+    def get_data_sources(self, obj: Application) -> list[dict[str, Any]]:
+        return _sources(obj)
 
     @extend_schema_field(OfficerDocumentSerializer(many=True))
     def get_documents(self, obj: Application) -> list[dict[str, Any]]:
@@ -535,3 +568,14 @@ class TrackingSerializer(serializers.Serializer):
     overdue = serializers.BooleanField()
     decided_at = serializers.DateTimeField(allow_null=True)
     timeline = TrackingEntrySerializer(many=True)
+
+
+class PrefillSerializer(serializers.Serializer):
+    service = serializers.CharField(
+        max_length=255, help_text="Id of one of the manual's data sources (`form.prefill`)."
+    )
+    consent = serializers.BooleanField(
+        default=False,
+        help_text="The applicant agrees that the agency reads this data for this application "
+        "(required for data about a person).",
+    )

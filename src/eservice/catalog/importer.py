@@ -139,7 +139,28 @@ def validate(data: Any, filename: str) -> list[str]:
         for code in {c for c in codes if codes.count(c) > 1}:
             errors.append(f"{where}: documents: code {code!r} appears twice")
         errors.extend(f"{where}: {msg}" for msg in _form_problems(svc["form"]))
+        errors.extend(f"{where}: {msg}" for msg in _prefill_problems(svc))
     return errors
+
+
+def _prefill_problems(svc: dict[str, Any]) -> list[str]:
+    props = svc["form"]["schema"].get("properties", {})
+    codes = {d["code"] for d in svc["documents"]}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for i, source in enumerate(svc.get("prefill", [])):
+        if source["service"] in seen:
+            problems.append(f"prefill[{i}].service: appears twice")
+        seen.add(source["service"])
+        if not source.get("fields") and not source.get("replaces"):
+            problems.append(f"prefill[{i}]: fills no field and replaces no document")
+        for name in source.get("fields", {}):
+            if name not in props:
+                problems.append(f"prefill[{i}].fields.{name}: no such property in form.schema")
+        for code in source.get("replaces", []):
+            if code not in codes:
+                problems.append(f"prefill[{i}].replaces: unknown document {code!r}")
+    return problems
 
 
 def _form_problems(form: dict[str, Any]) -> list[str]:

@@ -48,6 +48,9 @@ _ERROR_TEXT = {
     404: "No such object, or not one you may see: both answer the same (`code` `not_found`).",
     409: "Not possible in the application's current status (`code` `invalid_transition`).",
     429: "Too many requests from this address (`code` `rate_limited`).",
+    503: "A service the platform depends on is unavailable (`code` `exchange_failed` when "
+    "another agency did not answer or refused, `signing_unavailable` when documents cannot "
+    "be signed).",
 }
 
 
