@@ -73,8 +73,8 @@ def gateway_for(service: DataService) -> Gateway:
     return XRoadGateway(registry.base_url_for(provider), registry.certificates_for(provider))
 
 
-def _log(**fields: Any) -> None:
-    message_log.append(side="client", **fields)
+def _log(**fields: Any) -> message_log.MessageRecord:
+    return message_log.append(side="client", **fields)
 
 
 def _log_quietly(**fields: Any) -> None:
@@ -118,14 +118,11 @@ def fetch(
         "request_hash": prepared.request_hash,
     }
     try:
-        _log(kind="request", signature=prepared.signature, **common)
+        at = _log(kind="request", signature=prepared.signature, **common).at
     except message_log.LogUnavailable as exc:
         raise ExchangeFailed(
             _("The exchange log cannot be written, so no data was requested."), "log"
         ) from exc
-    at = message_log.MessageRecord.objects.get(
-        side="client", kind="request", request_id=call.request_id
-    ).at
     try:
         reply = gateway.send(call, prepared)
     except Unreachable as exc:
