@@ -221,3 +221,71 @@ def test_the_api_fetches_into_a_draft_and_shows_the_source_to_applicant_and_offi
 
     unknown = api.post(url, {"service": "TH-DEMO/GOV/x/registry/y", "consent": True}, format="json")
     assert unknown.status_code == 404
+
+
+def _submitted(draft: Application, applicant: Any) -> Application:
+    app = actions.save_answers(
+        draft,
+        applicant,
+        {
+            **draft.answers,
+            "shop_name": "ร้านทดสอบ",
+            "owner_national_id": PERSON_ID,
+            "area_sqm": 240.5,
+            "shop_size": "large",
+            "opening_date": "2026-12-01",
+        },
+    )
+    actions.upload_document(app, applicant, "id-card", pdf_upload())
+    actions.upload_document(app, applicant, "house-registration", pdf_upload())
+    return actions.submit(app, applicant)
+
+
+def test_an_officer_checks_the_answers_against_the_registry_under_the_legal_basis(
+    linked: Provider, draft: Application, applicant: Any, clerk_a: Any, media_root: Any
+) -> None:
+    app = _submitted(draft, applicant)
+    case_url = reverse("cases:case", args=[app.tracking_number])
+    officer = _client(clerk_a)
+    page = officer.get(case_url)
+    assert "Data from other agencies" in page.text
+    act = reverse("cases:act", args=[app.tracking_number, "read_data"])
+
+    # Without the applicant's consent and without a legal basis the provider refuses.
+    refused = officer.post(act, {"source": SERVICE_PERSON}, follow=True)
+    assert "refused the request" in refused.text
+    app.refresh_from_db()
+    assert app.officer_reads == {}
+
+    client_id = registry.local_member(app.agency).identifier
+    linked.run(
+        "exchange", "grant", SERVICE_PERSON, client_id, "--legal-basis-en", "Food Act s.14"
+    )
+    done = officer.post(act, {"source": SERVICE_PERSON}, follow=True)
+
+    assert "The data was read from the other agency." in done.text
+    assert "matches" in done.text
+    app.refresh_from_db()
+    got = app.officer_reads[SERVICE_PERSON]
+    assert got["by"] == clerk_a.username and got["values"] == {"owner_national_id": PERSON_ID}
+    assert app.answers["owner_national_id"] == PERSON_ID  # answers unchanged
+    server = [r for r in linked.log() if r["request_id"] == got["request_id"]]
+    assert server[0]["user_id"] == f"officer:{clerk_a.username}"
+    assert server[0]["purpose"] == "law"
+    # The applicant sees the read, on the legal basis, and officers see it in the timeline.
+    reads = list(DataRead.objects.filter(person=applicant).order_by("at", "id"))
+    assert [(r.outcome, r.ground) for r in reads] == [("failed", "law"), ("ok", "law")]
+    assert app.timeline.filter(action="data_read", internal=True).count() == 1
+
+
+def test_an_officer_of_another_agency_cannot_read_for_the_case(
+    linked: Provider, draft: Application, applicant: Any, clerk_b: Any, media_root: Any
+) -> None:
+    app = _submitted(draft, applicant)
+    before = len(linked.log())
+    response = _client(clerk_b).post(
+        reverse("cases:act", args=[app.tracking_number, "read_data"]),
+        {"source": SERVICE_PERSON},
+    )
+    assert response.status_code == 404
+    assert len(linked.log()) == before

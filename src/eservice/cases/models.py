@@ -45,6 +45,9 @@ class Application(models.Model):
     # Data fetched from other agencies, by data service id: {"request_id", "at",
     # "provider_th", "provider_en", "fields": {property: value}, "replaces": [codes]}.
     prefill = models.JSONField(default=dict)
+    # Data an officer read from other agencies to check the case (answers unchanged), by
+    # data service id: {"request_id", "at", "by", "provider_th", "provider_en", "values"}.
+    officer_reads = models.JSONField(default=dict)
     language = models.CharField(max_length=2, default="th")
     # Key the client sent with its create request; a retry with it returns this application.
     # NULL (not "") means "no key", so the conditional unique constraint ignores it.

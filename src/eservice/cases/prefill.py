@@ -189,3 +189,110 @@ def fetch(app: Application, user: User, identifier: str, *, consent: bool) -> Ap
             {"service": identifier, "request_id": answer.request_id},
         )
     return app
+
+
+def read_for_case(app: Application, officer: User, identifier: str) -> Application:
+    """An officer reads one of the manual's sources to check a submitted case.
+
+    The applicant's answers stay as they are; the officer sees the provider's values
+    beside them. The call is made on the officer's behalf, under the consent the
+    applicant gave for this application if any, else under the legal basis the
+    provider granted (the provider refuses when there is neither). The applicant
+    sees the read in their account and the case timeline records it (officers only).
+    """
+    from eservice.accounts.services import officer_role
+    from eservice.cases.actions import _event
+    from eservice.cases.states import OPEN
+
+    if officer_role(officer, app.agency_id) is None:
+        raise NotFound(_("No such case."))
+    if app.status not in OPEN:
+        raise InvalidTransition(_("Data can be read only while the case is open."))
+    entry = _entry(app, identifier)
+    service = DataService.objects.select_related("provider").filter(identifier=identifier).first()
+    subject = _subject(app, entry)
+    if service is None or subject is None:
+        raise client.ExchangeFailed(
+            _("This data cannot be fetched at the moment."), "unknown_service"
+        )
+    person = app.applicant
+    consent = people.consent_for(person, service, app.public_id) if service.personal else None
+    version = app.service_version
+    read: dict[str, Any] = {
+        "reader": app.agency,
+        "service": service,
+        "application": app.public_id,
+        "purpose_th": f"ตรวจสอบคำขอ{version.name_th} {app.tracking_number or ''}".strip(),
+        "purpose_en": f"Checking the application for {version.name_en}",
+        "fields": sorted(set(entry.get("fields", {}).values())),
+        "consent": consent,
+    }
+    try:
+        answer = client.fetch(
+            service,
+            {service.subject_param: subject},
+            agency=app.agency,
+            user_id=f"officer:{officer.username}",
+            issue=str(app.tracking_number or app.public_id),
+            purpose=f"consent:{consent.public_id}" if consent else "law",
+        )
+    except (client.RecordMissing, client.ExchangeFailed) as exc:
+        if service.personal:
+            outcome = "not_found" if isinstance(exc, client.RecordMissing) else "failed"
+            people.record_read(person, request_id="", outcome=outcome, **read)
+        raise
+    if service.personal:
+        read["fields"] = sorted(key for key in answer.data if key != "fictitious")
+        people.record_read(person, request_id=answer.request_id, outcome="ok", **read)
+    values = {name: answer.data.get(key) for name, key in entry.get("fields", {}).items()}
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=app.pk)
+        app.officer_reads = {
+            **app.officer_reads,
+            identifier: {
+                "request_id": answer.request_id,
+                "at": answer.at.isoformat(),
+                "by": officer.username,
+                "provider_th": service.provider.name_th,
+                "provider_en": service.provider.name_en,
+                "values": values,
+            },
+        }
+        app.save(update_fields=["officer_reads"])
+        _event(
+            app,
+            officer,
+            "data_read",
+            kind="note",
+            internal=True,
+            text=f"{bilingual(entry['name'])} ({service.provider.name}, {answer.request_id})",
+        )
+    return app
+
+
+@dataclass
+class Check:
+    """One field as the applicant gave it and as the provider holds it."""
+
+    label: str
+    answer: Any
+    registry: Any
+
+    @property
+    def matches(self) -> bool:
+        return str(self.answer or "").strip() == str(self.registry or "").strip()
+
+
+def checks(app: Application) -> list[tuple[Source, dict[str, Any] | None, list[Check]]]:
+    """For the officer: each source, what the officer read from it, and field by field."""
+    ui = app.service_version.form_ui
+    out = []
+    for source in sources(app):
+        got = app.officer_reads.get(source.identifier)
+        rows = []
+        if got:
+            for name, value in got["values"].items():
+                label = bilingual(ui.get(name, {}).get("label", name))
+                rows.append(Check(label, app.answers.get(name), value))
+        out.append((source, got, rows))
+    return out

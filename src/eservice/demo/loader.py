@@ -342,7 +342,8 @@ def _exchange(rng: random.Random) -> None:
     """Population and company registries as provider agencies, with fictitious records.
 
     Each agency whose demo services fetch data is granted the data services they name
-    (deny by default: nothing else is granted). Calls go over HTTP to this platform's
+    (deny by default: nothing else is granted); district offices under the Civil
+    Registration Act, so their officers may read without the applicant's consent. Calls go over HTTP to this platform's
     own /r1/ endpoint (EXCHANGE_SELF_URL), exactly as to another platform.
     """
     for agency_code, code, lookup, name_th, name_en in DATA_SERVICES:
@@ -352,7 +353,21 @@ def _exchange(rng: random.Random) -> None:
         client = registry.local_member(service.agency)
         for source in service.current_version.prefill:
             data_service = registry.service(source["service"])
-            if not registry.right_of(data_service, client.identifier):
+            if registry.right_of(data_service, client.identifier):
+                continue
+            if (
+                service.agency.kind == Agency.Kind.DISTRICT
+                and data_service.provider.identifier.endswith("/dopa")
+            ):
+                # District registrars keep the civil registers: the law lets them read.
+                registry.grant(
+                    data_service,
+                    client,
+                    "demo",
+                    legal_basis_th="พระราชบัญญัติการทะเบียนราษฎร พ.ศ. 2534",
+                    legal_basis_en="Civil Registration Act B.E. 2534 (1991)",
+                )
+            else:
                 registry.grant(data_service, client, "demo")
     seeds = []
     for user in User.objects.exclude(national_id="").exclude(national_id__isnull=True):

@@ -28,6 +28,15 @@ def give_consent(person: User, service: DataService, application: uuid.UUID) -> 
     return consent
 
 
+def consent_for(person: User, service: DataService, application: uuid.UUID) -> Consent | None:
+    """The person's latest consent to this service being read for this application."""
+    return (
+        Consent.objects.filter(person=person, service=service, application=application)
+        .order_by("-given_at")
+        .first()
+    )
+
+
 def record_read(
     person: User,
     *,

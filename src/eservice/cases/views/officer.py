@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from eservice.accounts.models import OfficerRole, User
 from eservice.accounts.services import officer_by_username, officer_role, role_at_least
-from eservice.cases import actions
+from eservice.cases import actions, prefill
 from eservice.cases.access import (
     QUEUE_COUNT_CAP,
     QueueFilters,
@@ -29,7 +29,13 @@ from eservice.cases.access import (
     queue,
 )
 from eservice.cases.models import Application
-from eservice.cases.states import DOCUMENT_STATES, OFFICER_ACTION_ROLE, TRANSITIONS, Status
+from eservice.cases.states import (
+    DOCUMENT_STATES,
+    OFFICER_ACTION_ROLE,
+    OPEN,
+    TRANSITIONS,
+    Status,
+)
 from eservice.cases.views.common import (
     answer_rows,
     requested_names,
@@ -147,6 +153,8 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "colleagues": colleagues,
             "documents": app.service_version.documents.all(),
             "issued": documents_of(app.pk),
+            "checks": prefill.checks(app),
+            "can_read": app.status in OPEN,
         },
     )
 
@@ -212,6 +220,10 @@ ACTIONS: dict[str, tuple[Callable[[HttpRequest, Application], Any], Any]] = {
     "assign": (
         lambda r, a: actions.assign(a, signed_in(r), _assignee(r, a)),
         gettext_lazy("Assignment saved."),
+    ),
+    "read_data": (
+        lambda r, a: prefill.read_for_case(a, signed_in(r), r.POST.get("source", "")),
+        gettext_lazy("The data was read from the other agency."),
     ),
     "note": (
         lambda r, a: actions.add_note(a, signed_in(r), r.POST.get("text", "")),
