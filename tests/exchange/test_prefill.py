@@ -258,9 +258,7 @@ def test_an_officer_checks_the_answers_against_the_registry_under_the_legal_basi
     assert app.officer_reads == {}
 
     client_id = registry.local_member(app.agency).identifier
-    linked.run(
-        "exchange", "grant", SERVICE_PERSON, client_id, "--legal-basis-en", "Food Act s.14"
-    )
+    linked.run("exchange", "grant", SERVICE_PERSON, client_id, "--legal-basis-en", "Food Act s.14")
     done = officer.post(act, {"source": SERVICE_PERSON}, follow=True)
 
     assert "The data was read from the other agency." in done.text
