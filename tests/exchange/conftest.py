@@ -169,8 +169,13 @@ def _restore_keys() -> None:
 
     for values in _consumer_keys["authorities"]:
         CertificateAuthority.objects.create(**values)
+    from eservice.catalog.models import Agency
+
     for values in _consumer_keys["keys"]:
-        SigningKey.objects.create(**values)
+        # Ids of agencies differ between tests on PostgreSQL (sequences do not roll back).
+        agency = Agency.objects.get(code=values["agency_code"])
+        fields = {k: v for k, v in values.items() if k != "agency_code"}
+        SigningKey.objects.create(**fields, agency_id=agency.pk)
 
 
 def _remember_keys() -> None:
@@ -183,7 +188,7 @@ def _remember_keys() -> None:
     ]
     _consumer_keys["keys"] = [
         {k: v for k, v in model_to_dict(key).items() if k not in ("agency", "authority")}
-        | {"id": key.pk, "agency_id": key.agency_id, "authority_id": key.authority_id}
+        | {"id": key.pk, "agency_code": key.agency.code, "authority_id": key.authority_id}
         for key in SigningKey.objects.all()
     ]
 
