@@ -185,10 +185,6 @@ class _TokenCache:
         with self.lock:
             self.tokens[key] = (token, time.monotonic() + ttl)
 
-    def drop(self, key: tuple[str, str]) -> None:
-        with self.lock:
-            self.tokens.pop(key, None)
-
 
 _tokens = _TokenCache()
 
