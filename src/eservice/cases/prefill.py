@@ -23,7 +23,7 @@ from eservice.cases.states import Status
 from eservice.core.errors import InvalidTransition, NotFound, ValidationFailed
 from eservice.core.i18n import bilingual
 from eservice.exchange import client, people
-from eservice.exchange.models import DataService
+from eservice.exchange.models import Consent, DataService
 
 
 @dataclass
@@ -101,6 +101,52 @@ def source_of(app: Application) -> dict[str, dict[str, Any]]:
     return {name: got for got in app.prefill.values() for name in got["fields"]}
 
 
+def _read(
+    app: Application,
+    entry: dict[str, Any],
+    service: DataService,
+    subject: str,
+    consent: Consent | None,
+    *,
+    user_id: str,
+    issue: str,
+    purpose_th: str,
+    purpose_en: str,
+) -> tuple[client.Answer, dict[str, Any]]:
+    """Call the source for the application and tell the applicant, whatever the outcome.
+
+    Returns the answer and the values of the form fields the source maps.
+    """
+    read: dict[str, Any] = {
+        "reader": app.agency,
+        "service": service,
+        "application": app.public_id,
+        "purpose_th": purpose_th,
+        "purpose_en": purpose_en,
+        "fields": sorted(set(entry.get("fields", {}).values())),
+        "consent": consent,
+    }
+    try:
+        answer = client.fetch(
+            service,
+            {service.subject_param: subject},
+            agency=app.agency,
+            user_id=user_id,
+            issue=issue,
+            purpose=f"consent:{consent.public_id}" if consent else "law",
+        )
+    except (client.RecordMissing, client.ExchangeFailed) as exc:
+        if service.personal:
+            outcome = "not_found" if isinstance(exc, client.RecordMissing) else "failed"
+            people.record_read(app.applicant, request_id="", outcome=outcome, **read)
+        raise
+    if service.personal:
+        read["fields"] = sorted(key for key in answer.data if key != "fictitious")
+        people.record_read(app.applicant, request_id=answer.request_id, outcome="ok", **read)
+    values = {name: answer.data.get(key) for name, key in entry.get("fields", {}).items()}
+    return answer, values
+
+
 def fetch(app: Application, user: User, identifier: str, *, consent: bool) -> Application:
     """Read one source for a draft and fill the form from it.
 
@@ -134,36 +180,17 @@ def fetch(app: Application, user: User, identifier: str, *, consent: bool) -> Ap
             )
         given = people.give_consent(user, service, app.public_id)
     version = app.service_version
-    read: dict[str, Any] = {
-        "reader": app.agency,
-        "service": service,
-        "application": app.public_id,
-        "purpose_th": f"คำขอ{version.name_th}",
-        "purpose_en": f"Application for {version.name_en}",
-        "fields": sorted(set(entry.get("fields", {}).values())),
-        "consent": given,
-    }
-    try:
-        answer = client.fetch(
-            service,
-            {service.subject_param: subject},
-            agency=app.agency,
-            user_id=f"applicant:{user.pk}",
-            issue=str(app.public_id),
-            purpose=f"consent:{given.public_id}" if given else "law",
-        )
-    except client.RecordMissing:
-        if service.personal:
-            people.record_read(user, request_id="", outcome="not_found", **read)
-        raise
-    except client.ExchangeFailed:
-        if service.personal:
-            people.record_read(user, request_id="", outcome="failed", **read)
-        raise
-    if service.personal:
-        read["fields"] = sorted(key for key in answer.data if key != "fictitious")
-        people.record_read(user, request_id=answer.request_id, outcome="ok", **read)
-    values = {name: answer.data.get(key) for name, key in entry.get("fields", {}).items()}
+    answer, values = _read(
+        app,
+        entry,
+        service,
+        subject,
+        given,
+        user_id=f"applicant:{user.pk}",
+        issue=str(app.public_id),
+        purpose_th=f"คำขอ{version.name_th}",
+        purpose_en=f"Application for {version.name_en}",
+    )
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=app.pk)
         if app.status != Status.DRAFT:
@@ -215,36 +242,21 @@ def read_for_case(app: Application, officer: User, identifier: str) -> Applicati
         raise client.ExchangeFailed(
             _("This data cannot be fetched at the moment."), "unknown_service"
         )
-    person = app.applicant
-    consent = people.consent_for(person, service, app.public_id) if service.personal else None
+    consent = (
+        people.consent_for(app.applicant, service, app.public_id) if service.personal else None
+    )
     version = app.service_version
-    read: dict[str, Any] = {
-        "reader": app.agency,
-        "service": service,
-        "application": app.public_id,
-        "purpose_th": f"ตรวจสอบคำขอ{version.name_th} {app.tracking_number or ''}".strip(),
-        "purpose_en": f"Checking the application for {version.name_en}",
-        "fields": sorted(set(entry.get("fields", {}).values())),
-        "consent": consent,
-    }
-    try:
-        answer = client.fetch(
-            service,
-            {service.subject_param: subject},
-            agency=app.agency,
-            user_id=f"officer:{officer.username}",
-            issue=str(app.tracking_number or app.public_id),
-            purpose=f"consent:{consent.public_id}" if consent else "law",
-        )
-    except (client.RecordMissing, client.ExchangeFailed) as exc:
-        if service.personal:
-            outcome = "not_found" if isinstance(exc, client.RecordMissing) else "failed"
-            people.record_read(person, request_id="", outcome=outcome, **read)
-        raise
-    if service.personal:
-        read["fields"] = sorted(key for key in answer.data if key != "fictitious")
-        people.record_read(person, request_id=answer.request_id, outcome="ok", **read)
-    values = {name: answer.data.get(key) for name, key in entry.get("fields", {}).items()}
+    answer, values = _read(
+        app,
+        entry,
+        service,
+        subject,
+        consent,
+        user_id=f"officer:{officer.username}",
+        issue=str(app.tracking_number or app.public_id),
+        purpose_th=f"ตรวจสอบคำขอ{version.name_th} {app.tracking_number or ''}".strip(),
+        purpose_en=f"Checking the application for {version.name_en}",
+    )
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=app.pk)
         app.officer_reads = {

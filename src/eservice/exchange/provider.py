@@ -10,6 +10,7 @@ cannot be written, the request is refused (fails closed).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -19,7 +20,7 @@ import jsonschema
 
 from eservice.exchange import log as message_log
 from eservice.exchange import protocol, registry
-from eservice.exchange.models import AccessRight, DataService, Member
+from eservice.exchange.models import DataService, Member
 from eservice.registries.queries import RecordNotFound
 from eservice.registries.queries import lookup as find_lookup
 
@@ -81,7 +82,7 @@ def handle(service_id: str, url: str, headers: Mapping[str, str], body: bytes) -
         "request_hash": request_hash,
     }
     try:
-        right = _check(service, request, body, client_id, request_id)
+        params = _check(service, request, body, client_id, request_id)
         assert service is not None
         try:
             message_log.append(kind="request", signature=request.headers["signature"], **common)
@@ -91,7 +92,7 @@ def handle(service_id: str, url: str, headers: Mapping[str, str], body: bytes) -
             raise Refusal(
                 503, "Server.ServerProxy.LogUnavailable", "The message log cannot be written."
             ) from exc
-        status, data = _answer(service, request, right)
+        status, data = _answer(service, params)
     except Refusal as refusal:
         try:
             message_log.append(kind="refused", status=refusal.status, error=refusal.kind, **common)
@@ -118,7 +119,7 @@ def handle(service_id: str, url: str, headers: Mapping[str, str], body: bytes) -
         message_log.append(
             kind="response",
             status=status,
-            response_hash=_sha256(response.content),
+            response_hash=hashlib.sha256(response.content).hexdigest(),
             signature=response.headers.get("signature", ""),
             **common,
         )
@@ -136,19 +137,14 @@ def handle(service_id: str, url: str, headers: Mapping[str, str], body: bytes) -
     return response
 
 
-def _sha256(content: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(content).hexdigest()
-
-
 def _check(
     service: DataService | None,
     request: httpx.Request,
     body: bytes,
     client_id: str,
     request_id: str,
-) -> AccessRight:
+) -> dict[str, Any]:
+    """Check everything about the request; return its parameters or raise a Refusal."""
     if service is None:
         raise Refusal(404, "Server.ServerProxy.UnknownService", "No such service here.")
     client = Member.objects.filter(identifier=protocol.member_of(client_id)).first()
@@ -185,15 +181,12 @@ def _check(
                 "Server.ServerProxy.ConsentRequired",
                 "A person's data needs their consent or a legal basis for this client.",
             )
-    return right
+    return params
 
 
-def _answer(
-    service: DataService, request: httpx.Request, right: AccessRight
-) -> tuple[int, dict[str, Any]]:
+def _answer(service: DataService, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     found = find_lookup(service.lookup)
     assert found is not None
-    params = protocol.json_object(request.content)
     try:
         return 200, found.run(params)
     except RecordNotFound:
