@@ -11,6 +11,7 @@ eservice signing ...          document-signing CA and agency keys:
 eservice exchange ...         data exchange between agencies: members, services,
                                 access rights, registry files, the message log
                                 (eservice exchange --help)
+eservice opendata publish     regenerate the open datasets (--full, --every SECONDS)
 eservice manage ...           any Django management command
 """
 
@@ -61,7 +62,19 @@ COMMANDS = {
     "verify-audit": "verify_audit",
     "signing": "signing",
     "exchange": "exchange",
+    "opendata": "opendata",
 }
+
+
+def _scheduled_jobs() -> None:
+    """Start the demo's scheduled job beside the web server: open data regenerated."""
+    import subprocess
+
+    every = os.environ.get("OPENDATA_INTERVAL", "300")
+    # Same process group as the server: Ctrl-C in the terminal stops both.
+    subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "eservice.cli", "opendata", "publish", "--every", every]
+    )
 
 
 def _run(name: str, args: list[str]) -> None:
@@ -89,6 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         _run(COMMANDS.get(command, command), rest)
         if command == "demo" and "--no-serve" not in rest:
+            _scheduled_jobs()
             _serve([])
 
 

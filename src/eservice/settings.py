@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "eservice.cases",
     "eservice.registries",
     "eservice.exchange",
+    "eservice.opendata",
     "eservice.demo",
 ]
 
@@ -203,6 +204,15 @@ GDX_CONSUMER_KEY = env_str("GDX_CONSUMER_KEY", "")
 GDX_CONSUMER_SECRET = env_str("GDX_CONSUMER_SECRET", "")
 GDX_AGENT_ID = env_str("GDX_AGENT_ID", "")
 GDX_TOKEN_TTL = env_int("GDX_TOKEN_TTL", 3000)
+
+# --- Open data (module opendata) ---------------------------------------------
+# Counts from 1 to OPENDATA_MIN_COUNT - 1 are published empty (and figures computed
+# from fewer decided cases than that), so that no applicant can be singled out.
+OPENDATA_MIN_COUNT = env_int("OPENDATA_MIN_COUNT", 5)
+# Agency code of the publisher of the national datasets (catalog, all services, agencies).
+OPENDATA_PUBLISHER = env_str("OPENDATA_PUBLISHER", "opdc")
+# Contact address published as every dataset's maintainer email.
+OPENDATA_CONTACT_EMAIL = env_str("OPENDATA_CONTACT_EMAIL", "")
 
 # Regular and bold TrueType fonts of the Sarabun family used in issued documents.
 DOCUMENT_FONT = env_str("DOCUMENT_FONT", "/usr/share/fonts/truetype/tlwg/Laksaman.ttf")

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("eservice.cases.urls")),
     path("", include("eservice.documents.urls")),
     path("", include("eservice.exchange.urls")),
+    path("", include("eservice.opendata.urls")),
 ]

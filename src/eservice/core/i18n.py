@@ -82,3 +82,12 @@ def format_short_date(value: date | datetime | None) -> str:
         value = timezone.localtime(value)
     year = value.year + (BUDDHIST_ERA_OFFSET if current_language() == "th" else 0)
     return f"{value.day}/{value.month}/{year}"
+
+
+def format_month(value: date, short: bool = False) -> str:
+    """Return a month and year in the active language; Thai uses the Buddhist era."""
+    if current_language() == "th":
+        moment = datetime(value.year, value.month, 1, tzinfo=UTC)
+        return thai_strftime(moment, "%b %y" if short else "%B %Y")
+    name = _EN_MONTHS[value.month - 1]
+    return f"{name[:3]} {value:%y}" if short else f"{name} {value.year}"

@@ -23,11 +23,13 @@ from eservice.catalog.importer import import_file
 from eservice.catalog.models import Agency, Service
 from eservice.core import clock
 from eservice.core.workdays import WorkingCalendar
+from eservice.demo import history
 from eservice.demo.fakes import answers_for, demo_pdf, person, thai_pin
 from eservice.documents import signing
 from eservice.documents.actions import save_template
 from eservice.documents.models import IssuedDocument
 from eservice.exchange import registry
+from eservice.opendata.publish import publish
 from eservice.registries import generate
 
 
@@ -164,6 +166,10 @@ class Demo:
                 with clock.fixed_at(moment):
                     fn()
             _exchange(self.rng)
+            archived = history.load(self.rng)
+            self.out.write(f"Archive: {archived} past applications for the open-data figures.\n")
+            report = publish()
+            self.out.write(f"Open data: {len(report.written)} datasets published.\n")
 
     def _crowd(self) -> list[Plan]:
         """Other applicants, so every agency's queue has work in it."""
