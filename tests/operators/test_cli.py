@@ -204,3 +204,63 @@ def test_in_the_demo_citizen1_fetches_the_house_registration_with_consent_and_bo
     assert len(hashes) == 1
     verified = _eservice(var, "exchange", "verify-log")
     assert verified.returncode == 0 and "intact" in verified.stdout
+
+
+def test_the_ckanapi_command_searches_the_demos_open_data(demo: tuple[Path, str]) -> None:
+    """The issue's 'done when': `ckanapi action package_search -r URL q=...` against the demo."""
+    import json
+    import socket
+    import time
+
+    import httpx
+
+    var, stdout = demo
+    assert "datasets published" in stdout
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ESERVICE_VAR_DIR": str(var), "PORT": str(port)}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [str(EXE), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/healthz", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        ckanapi = Path(sys.executable).with_name("ckanapi")
+        search = subprocess.run(
+            [str(ckanapi), "action", "package_search", "-r", base, "q=ผลการให้บริการ", "rows=100"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert search.returncode == 0, search.stderr
+        found = json.loads(search.stdout)
+        names = {r["name"] for r in found["results"]}
+        assert {"service-performance", "nonthaburi-city-service-performance"} <= names
+        # The archive gives the demo a year of months to chart.
+        page = httpx.get(f"{base}/dataset/nonthaburi-city-service-performance", timeout=30)
+        assert page.text.count("<svg") >= 3
+        csv_url = next(
+            r["url"]
+            for r in next(p for p in found["results"] if p["name"] == "service-performance")[
+                "resources"
+            ]
+            if r["format"] == "CSV"
+        )
+        body = httpx.get(csv_url.replace("http://127.0.0.1:8000", base), timeout=30).content
+        assert body.startswith(b"\xef\xbb\xbf")
+        assert "เทศบาลนครนนทบุรี" in body.decode("utf-8-sig")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    listed = _eservice(var, "opendata", "list").stdout
+    assert "service-catalog" in listed
+    again = _eservice(var, "opendata", "publish")
+    assert again.returncode == 0 and "unchanged" in again.stdout, again.stdout

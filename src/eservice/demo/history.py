@@ -91,13 +91,15 @@ def load(rng: random.Random) -> int:
                 due = calendar.add_working_minutes(submitted, limit)
                 # Most agencies decide in time; a slow tail runs past the limit.
                 spent = int(limit * rng.choice([0.2, 0.4, 0.6, 0.8, 0.9, 1.1, 1.6]))
-                returned = rng.random() < 0.12
+                # Some are returned for documents, a quarter of the way in (never in
+                # the future): the applicant's days do not count against the agency.
+                requested = calendar.add_working_minutes(submitted, spent // 4 + 1)
+                returned = rng.random() < 0.12 and requested < now - timedelta(hours=1)
                 pause = rng.randint(1, 8) * calendar.minutes_per_day if returned else 0
                 decided = calendar.add_working_minutes(submitted, spent + pause)
                 roll = rng.random()
                 plan: dict[str, datetime | str | None] = {"requested": None, "responded": None}
                 if returned:
-                    requested = calendar.add_working_minutes(submitted, spent // 4 + 1)
                     plan["requested"] = requested
                     plan["responded"] = calendar.add_working_minutes(requested, pause)
                     due = calendar.add_working_minutes(due, pause)

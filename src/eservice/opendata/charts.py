@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 40
+WIDTH, HEIGHT = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 44
 
 
 @dataclass
@@ -55,7 +55,7 @@ def _nice_max(value: float) -> float:
 
 
 def _month_labels(months: list[str], x_of: Any) -> list[tuple[float, str]]:
-    every = max(1, len(months) // 6)
+    every = max(1, (len(months) + 3) // 4)
     return [(x_of(i), m) for i, m in enumerate(months) if i % every == 0 or i == len(months) - 1]
 
 

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from eservice.core.i18n import current_language, format_month, pick
@@ -142,7 +143,7 @@ def _performance(records: list[dict[str, Any]], key: str, chosen: str) -> dict[s
         "charts": [
             {
                 "caption": _("Applications received and decided"),
-                "legend": [_("Received"), _("Decided")],
+                "legend": [_("Received"), pgettext("count", "Decided")],
                 "chart": charts.bars(
                     labels, [[r["received"] for r in rows], [r["completed"] for r in rows]]
                 ),
