@@ -188,20 +188,34 @@ def short(value: float) -> str:
     return f"{value:.3f}" if value < 1 else f"{value:.2f}" if value < 100 else f"{value:,.0f}"
 
 
-def reset_peak() -> None:
-    """Start measuring peak memory afresh (Linux: resets VmHWM; elsewhere nothing)."""
+def _status_mb(name: str) -> float | None:
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(next(x for x in status.splitlines() if x.startswith(name)).split()[1]) / 1024
+    except (OSError, StopIteration):
+        return None
+
+
+def reset_peak() -> float:
+    """Start measuring peak memory afresh; return the resident memory now, in MB.
+
+    Linux resets the peak (VmHWM) to the current size; elsewhere the peak stays the
+    process's peak so far. Python keeps memory it freed, so a stretch starts where
+    the one before it left the process.
+    """
+    gc.collect()
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
+    return _status_mb("VmRSS:") or 0.0
 
 
 def peak_mb() -> float:
     """Peak resident memory since the last reset_peak() (or since the start, without /proc)."""
-    try:
-        status = Path("/proc/self/status").read_text()
-        return int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
-    except (OSError, StopIteration):
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    peak = _status_mb("VmHWM:")
+    if peak is not None:
+        return peak
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
 def progress(text: str) -> None:
@@ -464,7 +478,7 @@ def regeneration(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     out: dict[str, Any] = {}
 
     # --- N cases over 36 months --------------------------------------------------------
-    reset_peak()
+    start_rss = reset_peak()
     t0 = time.perf_counter()
     first = M1 - timedelta(days=round(MONTHS * 30.44))
     horizon = M1 - timedelta(minutes=3)
@@ -480,10 +494,8 @@ def regeneration(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             progress(f"  loaded {next_id - 1:,} cases")
     cases.flush()
     writer.reset_sequence("cases_application")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size=-2000")  # SQLite's default again
     writer.analyze()
+    connection.close()  # the next connection has SQLite's default page cache again
     out["load_s"] = time.perf_counter() - t0
     out["events"] = TimelineEvent.objects.count()
     out["open"] = Application.objects.filter(status__in=[*OPEN_STATUSES, "returned"]).count()
@@ -491,15 +503,14 @@ def regeneration(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         f"  loaded {args.cases:,} cases ({out['open']:,} open, {out['events']:,} reject events)"
         f" in {out['load_s']:.0f}s; peak RSS {peak_mb():.0f} MB"
     )
-    out["rss_load"] = peak_mb()
+    out["rss_load"] = (start_rss, peak_mb())
     out["sqlite"] = connection.vendor == "sqlite"
 
     counter = Queries()
 
     def run(moment: datetime, *, full: bool = False) -> dict[str, Any]:
         counter.count = 0
-        gc.collect()
-        reset_peak()
+        start_rss = reset_peak()
         with connection.execute_wrapper(counter):
             t0 = time.perf_counter()
             report = publish(moment=moment, full=full)
@@ -511,7 +522,7 @@ def regeneration(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             "written": len(report.written),
             "unchanged": report.unchanged,
             "queries": counter.count,
-            "rss": peak_mb(),
+            "rss": (start_rss, peak_mb()),
         }
 
     # --- the full recount: the baseline ----------------------------------------------
@@ -636,6 +647,7 @@ def seed_datasets(args: argparse.Namespace) -> dict[str, Any]:
     notes: dict[tuple[str, str], tuple[str, str]] = {}
     th_months, en_months = TH_MONTHS.split(), EN_MONTHS.split()
 
+    start_rss = reset_peak()
     t0 = time.perf_counter()
     made = 0
     while made < args.datasets:
@@ -714,6 +726,7 @@ def seed_datasets(args: argparse.Namespace) -> dict[str, Any]:
     Writer().analyze()
     return {
         "seed_s": seconds,
+        "seed_rss": (start_rss, peak_mb()),
         "datasets": Dataset.objects.count(),
         "agencies": Dataset.objects.values("owner").distinct().count(),
         "terms": DatasetTerm.objects.count(),
@@ -733,8 +746,8 @@ def search(args: argparse.Namespace) -> dict[str, Any]:
     n_datasets = info["datasets"]
     print(
         f"  seeded {args.datasets:,} datasets in {info['seed_s']:.0f}s ({info['terms']:,} terms,"
-        f" {info['facets']:,} facet values, {info['resources']:,} files); peak RSS"
-        f" {peak_mb():.0f} MB"
+        f" {info['facets']:,} facet values, {info['resources']:,} files); RSS"
+        f" {info['seed_rss'][0]:.0f} MB before, peak {info['seed_rss'][1]:.0f} MB"
     )
     rng = random.Random(5)
     n = args.calls
@@ -820,8 +833,7 @@ def search(args: argparse.Namespace) -> dict[str, Any]:
             failed[key] = response.status_code
         return float(len(response.content))
 
-    gc.collect()
-    reset_peak()
+    start_rss = reset_peak()
     print(f"  {n} calls per row, in-process …", flush=True)
     keys = list(scenarios)
     direct, hits = measure(in_process, keys, count)
@@ -845,7 +857,7 @@ def search(args: argparse.Namespace) -> dict[str, Any]:
         "words": words,
         "sizes": sizes,
         "failed": failed,
-        "rss": peak_mb(),
+        "rss": (start_rss, peak_mb()),
     }
 
 
@@ -860,7 +872,7 @@ def print_regeneration(args: argparse.Namespace, r: dict[str, Any]) -> None:
     )
     print(
         f"{'run':<52}{'seconds':>9}{'cases':>10}{'cells':>8}{'written/built':>14}"
-        f"{'queries':>9}{'full / run':>12}"
+        f"{'queries':>9}{'full / run':>12}{'peak MB':>9}{'+MB':>6}"
     )
     rows = [
         ("full", "publish(full=True): recount everything (baseline)"),
@@ -875,7 +887,7 @@ def print_regeneration(args: argparse.Namespace, r: dict[str, Any]) -> None:
         print(
             f"{label:<52}{short(x['s']):>9}{x['cases']:>10,}{x['cells']:>8,}"
             f"{x['written']:>10} / {x['written'] + x['unchanged']:<3}{x['queries']:>8,}"
-            f"{ratio:>11.0f}x"
+            f"{ratio:>11.0f}x{x['rss'][1]:>9.0f}{max(0.0, x['rss'][1] - x['rss'][0]):>6.0f}"
         )
     print(
         f"incremental / full: {inc['s'] / full['s']:.2%} of the time for "
@@ -884,11 +896,8 @@ def print_regeneration(args: argparse.Namespace, r: dict[str, Any]) -> None:
     verdict = "equal" if r["mismatch"] == 0 else f"DIFFERENT ({r['mismatch']} rows)"
     print(f"incremental monthly figures vs a full recount at the same moment: {verdict}")
     print(
-        f"load: {r['load_s']:.0f}s. Peak RSS of the process during each run: the full recount "
-        f"{full['rss']:.0f} MB, the incremental runs "
-        + "/".join(f"{r[k]['rss']:.0f}" for k in ("incremental", "floor", "decisions"))
-        + f" MB, the full recount again {r['full_again']['rss']:.0f} MB; the load "
-        f"{r['rss_load']:.0f} MB"
+        f"peak MB: the process's peak resident memory during the run; +MB: above its size"
+        f" when the run started. The load: {r['load_s']:.0f}s, peak {r['rss_load'][1]:.0f} MB"
         + (" (SQLite's page cache enlarged for it)" if r["sqlite"] else "")
     )
 
@@ -924,7 +933,10 @@ def print_search(args: argparse.Namespace, s: dict[str, Any]) -> None:
         "datasets found by each q (in turn): "
         + ", ".join(f"{q} {count:,}" for q, count in s["words"].items())
     )
-    print(f"peak RSS of the process while searching: {s['rss']:.0f} MB")
+    print(
+        f"resident memory: {s['rss'][0]:.0f} MB when the calls started, peak "
+        f"{s['rss'][1]:.0f} MB during them"
+    )
     if s["failed"]:
         print(f"unexpected statuses: {s['failed']}", file=sys.stderr)
 
