@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
@@ -408,6 +409,18 @@ def _filters(text: str) -> tuple[Q, str]:
     return condition, rest
 
 
+def _prefix(term: str) -> Q:
+    """Terms starting with ``term`` (itself included), in a form the term index serves.
+
+    SQLite's LIKE ignores case and so cannot use the index; its default binary
+    collation makes a range exact instead. PostgreSQL keeps LIKE, which is
+    right under any collation.
+    """
+    if connection.vendor == "sqlite":
+        return Q(term__gte=term, term__lt=term + "\U0010ffff")
+    return Q(term__startswith=term)
+
+
 def _text_match(text: str) -> dict[Any, float]:
     """Return dataset id -> score for free text; every word must match (as CKAN's q does)."""
     wanted = list(dict.fromkeys(terms(text)))
@@ -415,7 +428,7 @@ def _text_match(text: str) -> dict[Any, float]:
         return {}
     condition = Q()
     for term in wanted:
-        condition |= Q(term=term) | Q(term__startswith=term)
+        condition |= _prefix(term)
     matched: dict[Any, set[str]] = defaultdict(set)
     score: dict[Any, float] = defaultdict(float)
     rows = DatasetTerm.objects.filter(condition).values_list("dataset_id", "term", "weight")
@@ -538,9 +551,10 @@ def package_search(params: dict[str, Any]) -> dict[str, Any]:
         found = {d.pk: d for d in _datasets().filter(pk__in=page_ids)}
         page = [found[pk] for pk in page_ids]
     else:
-        page = list(
-            _datasets().filter(pk__in=qs.values("pk")).order_by(*order)[start : start + rows]
-        )
+        # Pick the page's ids first: sorting whole rows to skip most of them is slow.
+        page_ids = list(qs.order_by(*order).values_list("pk", flat=True)[start : start + rows])
+        found = {d.pk: d for d in _datasets().filter(pk__in=page_ids)}
+        page = [found[pk] for pk in page_ids]
     facets, search_facets = _facets(qs, fields, limit)
     return {
         "count": count,
