@@ -82,19 +82,12 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
     callback = params.pop("callback", None) if request.method == "GET" else None
     if callback is not None and not _CALLBACK.match(str(callback)):
         callback = None
-    envelope: dict[str, Any] = {
-        "help": f"{settings.PUBLIC_BASE_URL}/api/3/action/help_show?name={name}"
-    }
+    help_url = f"{settings.PUBLIC_BASE_URL}/api/3/action/help_show?name={name}"
     try:
-        envelope["result"] = function(params)
+        result = function(params)
     except ckan.ActionError as exc:
-        envelope["success"] = False
-        envelope["error"] = exc.body()
-        return _json(exc.status, envelope)
-    envelope["success"] = True
-    return _json(
-        200, {"help": envelope["help"], "success": True, "result": envelope["result"]}, callback
-    )
+        return _json(exc.status, {"help": help_url, "success": False, "error": exc.body()})
+    return _json(200, {"help": help_url, "success": True, "result": result}, callback)
 
 
 def api_root(request: HttpRequest, version: int = 3) -> HttpResponse:

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from eservice import __version__
@@ -221,10 +221,8 @@ def tag_dict(name: str) -> dict[str, Any]:
     }
 
 
-def package_dict(dataset: Dataset, categories: dict[str, Category] | None = None) -> dict[str, Any]:
+def package_dict(dataset: Dataset, categories: dict[str, Category]) -> dict[str, Any]:
     """Return the dataset as ``package_show`` does (resources must be prefetched)."""
-    if categories is None:
-        categories = {c.code: c for c in Category.objects.filter(code__in=dataset.groups)}
     resources = [resource_dict(r, dataset) for r in dataset.resources.all()]
     org = organization_dict(dataset.owner)
     extras = [
@@ -285,13 +283,10 @@ def package_dict(dataset: Dataset, categories: dict[str, Category] | None = None
 
 
 def _datasets() -> QuerySet[Dataset]:
-    return Dataset.objects.select_related("owner").prefetch_related(_resources_prefetch())
-
-
-def _resources_prefetch() -> Any:
-    from django.db.models import Prefetch
-
-    return Prefetch("resources", queryset=Resource.objects.defer("content").order_by("position"))
+    files = Resource.objects.defer("content").order_by("position")
+    return Dataset.objects.select_related("owner").prefetch_related(
+        Prefetch("resources", queryset=files)
+    )
 
 
 def _dicts(datasets: Iterable[Dataset]) -> list[dict[str, Any]]:
@@ -350,7 +345,7 @@ def _clause(field: str, raw: str) -> Q:
     """Return the filter one fq/q clause stands for."""
     if field in {"type", "dataset_type"}:
         return Q() if _values(raw) == ["dataset"] else Q(pk__in=[])
-    if field in {"state", "capacity", "+state", "site_id", "entity_type"}:
+    if field in {"state", "capacity", "site_id", "entity_type"}:
         return (
             Q() if _values(raw)[0] in {"active", "public", "package", "dataset"} else Q(pk__in=[])
         )
@@ -639,17 +634,17 @@ def _datasets_of(q: Q) -> list[dict[str, Any]]:
     return _dicts(_datasets().filter(q).order_by("name")[:1000])
 
 
+def _by_name_or_id(candidates: Iterable[Any], kind: str, identifier: str) -> Any:
+    """Return the organization or group whose code or stable id is ``identifier``, or None."""
+    return next((c for c in candidates if identifier in {c.code, stable_id(kind, c.code)}), None)
+
+
 def organization_show(params: dict[str, Any]) -> dict[str, Any]:
     """One publishing agency by id or name; include_datasets lists its datasets."""
     identifier = _require(params, "id")
     counts = _agencies_with_datasets()
-    agency = next(
-        (
-            a
-            for a in Agency.objects.filter(code__in=list(counts))
-            if identifier in {a.code, stable_id("organization", a.code)}
-        ),
-        None,
+    agency = _by_name_or_id(
+        Agency.objects.filter(code__in=list(counts)), "organization", identifier
     )
     if agency is None:
         raise NotFound("Organization was not found.")
@@ -682,14 +677,7 @@ def group_show(params: dict[str, Any]) -> dict[str, Any]:
     """One group by id or name; include_datasets lists its datasets."""
     identifier = _require(params, "id")
     counts = _group_counts()
-    category = next(
-        (
-            c
-            for c in Category.objects.filter(code__in=list(counts))
-            if identifier in {c.code, stable_id("group", c.code)}
-        ),
-        None,
-    )
+    category = _by_name_or_id(Category.objects.filter(code__in=list(counts)), "group", identifier)
     if category is None:
         raise NotFound("Group was not found.")
     out = group_dict(category, counts[category.code])

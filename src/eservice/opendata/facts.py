@@ -294,8 +294,8 @@ def _state() -> PublishState:
     return state or PublishState.objects.create()
 
 
-def changed_since_last_run(moment: datetime) -> tuple[set[int], int, datetime | None]:
-    """Return the applications changed since the last run, the new event mark and last run."""
+def changed_since_last_run(moment: datetime) -> tuple[set[int], int]:
+    """Return the applications changed since the last run, and the new event mark."""
     state = PublishState.objects.order_by("id").first() or PublishState()
     events = TimelineEvent.objects.filter(id__gt=state.last_event_id).values_list(
         "id", "application_id", "at"
@@ -319,7 +319,7 @@ def changed_since_last_run(moment: datetime) -> tuple[set[int], int, datetime | 
                 due_at__lte=moment,
             ).values_list("id", flat=True)
         )
-    return ids, mark, state.last_run_at
+    return ids, mark
 
 
 def update(moment: datetime) -> RunResult:
@@ -327,7 +327,7 @@ def update(moment: datetime) -> RunResult:
     state = PublishState.objects.order_by("id").first()
     if state is None or state.last_run_at is None:
         return rebuild(moment)
-    ids, mark, _ = changed_since_last_run(moment)
+    ids, mark = changed_since_last_run(moment)
     with transaction.atomic():
         state = _state()
         result = refresh(ids, moment)

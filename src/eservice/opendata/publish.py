@@ -26,7 +26,6 @@ from eservice.opendata.models import (
     Dataset,
     DatasetFacet,
     DatasetTerm,
-    MonthFigures,
     PublishState,
     Resource,
 )
@@ -396,8 +395,3 @@ def publish(moment: datetime | None = None, *, full: bool = False) -> Report:
     for warning in report.warnings:
         log.warning("open data: %s", warning)
     return report
-
-
-def figures_for(scope: str, key: int) -> list[MonthFigures]:
-    """Return the monthly figures of one service or agency, oldest first."""
-    return list(MonthFigures.objects.filter(scope=scope, key=key).order_by("month"))
