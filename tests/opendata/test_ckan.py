@@ -122,6 +122,9 @@ def test_errors_come_back_as_ckans_error_types(ckan: ckanapi.RemoteCKAN) -> None
     assert invalid.value.error_dict["rows"] == ["Invalid integer"]
     with pytest.raises(ckanapi.ValidationError):
         ckan.action.package_search(start=-1)
+    with pytest.raises(ckanapi.ValidationError) as facet:
+        ckan.action.package_search(**{"facet.field": '["tags"]', "facet.limit": "all"})
+    assert facet.value.error_dict["facet.limit"] == ["Invalid integer"]
     with pytest.raises(ckanapi.SearchQueryError):
         ckan.action.package_search(sort="colour asc")
     with pytest.raises(ckanapi.SearchQueryError):

@@ -523,8 +523,11 @@ def package_search(params: dict[str, Any]) -> dict[str, Any]:
     """Search datasets: q (text and field:value), fq, sort, rows, start, facet.field."""
     rows = _int(params, "rows", ROWS_DEFAULT, ROWS_MAX)
     start = _int(params, "start", 0)
-    facet_limit = params.get("facet.limit")
-    limit = 50 if facet_limit in (None, "") else int(_text(facet_limit) or 50)
+    facet_limit = _text(params.get("facet.limit") or "50")
+    try:
+        limit = int(facet_limit)  # -1: every value
+    except ValueError:
+        raise ValidationError({"facet.limit": ["Invalid integer"]}) from None
     fields = _facet_fields(params)
     q_filter, text = _filters(_text(params.get("q", "")).strip())
     fq_filter, fq_rest = _filters(_text(params.get("fq", "")).strip())
