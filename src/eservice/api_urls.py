@@ -6,12 +6,22 @@ from eservice.accounts.api import ObtainToken
 from eservice.cases import api as cases
 from eservice.catalog import api as catalog
 from eservice.documents import api as documents
+from eservice.laws import api as laws
 
 urlpatterns: list[URLPattern] = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
     # Catalog (public)
     path("services/", catalog.ServiceList.as_view(), name="api-services"),
     path("services/<slug:code>/", catalog.ServiceDetail.as_view(), name="api-service"),
+    # Laws and the one search box (public)
+    path("search/", laws.Search.as_view(), name="api-search"),
+    path("laws/", laws.LawList.as_view(), name="api-laws"),
+    path("laws/<slug:code>/", laws.LawDetail.as_view(), name="api-law"),
+    path(
+        "laws/<slug:code>/sections/<str:number>/",
+        laws.SectionDetail.as_view(),
+        name="api-law-section",
+    ),
     # Applicant
     path("applications/", cases.ApplicationListCreate.as_view(), name="api-applications"),
     path(

@@ -11,6 +11,7 @@ eservice signing ...          document-signing CA and agency keys:
 eservice exchange ...         data exchange between agencies: members, services,
                                 access rights, registry files, the message log
                                 (eservice exchange --help)
+eservice import-laws PATH...  import laws (agency YAML/JSON or the nitibench corpus)
 eservice opendata publish     regenerate the open datasets (--full, --every SECONDS)
 eservice manage ...           any Django management command
 """
@@ -63,6 +64,7 @@ COMMANDS = {
     "signing": "signing",
     "exchange": "exchange",
     "opendata": "opendata",
+    "import-laws": "import_laws",
 }
 
 

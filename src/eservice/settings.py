@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "eservice.registries",
     "eservice.exchange",
     "eservice.opendata",
+    "eservice.laws",
     "eservice.demo",
 ]
 
@@ -285,7 +286,21 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the application status wherever it appears.
-    "ENUM_NAME_OVERRIDES": {"ApplicationStatusEnum": "eservice.cases.states.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "eservice.cases.states.Status",
+        "LawStatusEnum": "eservice.laws.models.LawStatus",
+        "LawTypeEnum": "eservice.laws.models.LawType",
+        "SearchResultKindEnum": "eservice.laws.models.ResultKind",
+        # TimelineEvent.Kind (a nested class, which an import path cannot name).
+        "KindEnum": [
+            ("transition", "Transition"),
+            ("step_done", "Step Done"),
+            ("assigned", "Assigned"),
+            ("note", "Note"),
+            ("documents_uploaded", "Documents Uploaded"),
+            ("document", "Document"),
+        ],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "eservice.core.openapi.strip_storage_integer_bounds",

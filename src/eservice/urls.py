@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("eservice.documents.urls")),
     path("", include("eservice.exchange.urls")),
     path("", include("eservice.opendata.urls")),
+    path("", include("eservice.laws.urls")),
 ]

@@ -32,6 +32,7 @@ from eservice.catalog.models import (
     ServiceVersion,
     Step,
 )
+from eservice.catalog.signals import service_published
 from eservice.core.clock import now
 
 
@@ -340,6 +341,7 @@ def _publish(svc: dict[str, Any], actor: str) -> bool:
     service.current_version = version
     service.save(update_fields=["agency", "category", "current_version"])
     search.index_service(service)
+    service_published.send(sender=Service, code=service.code)
     record(actor, "catalog.publish", "service", service.code, {"version": number})
     return True
 

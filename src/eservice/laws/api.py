@@ -1,0 +1,121 @@
+"""Public API of the law catalog: one search over laws, sections and services,
+and each law and section with its links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from eservice.catalog.serializers import error_responses
+from eservice.core.i18n import current_language
+from eservice.laws import services
+from eservice.laws.backends import Filters
+from eservice.laws.models import Law
+from eservice.laws.search import search
+from eservice.laws.serializers import (
+    LawDetailSerializer,
+    LawSerializer,
+    SearchQuerySerializer,
+    SearchResultSerializer,
+    SectionSerializer,
+)
+
+TAG = "Laws"
+
+
+def filters_from(data: dict[str, Any]) -> Filters:
+    law_ids: list[int] = []
+    if data.get("law"):
+        law_ids = list(Law.objects.filter(code=data["law"]).values_list("pk", flat=True)) or [0]
+    return Filters(
+        kinds=sorted(data.get("kind") or []),
+        law_types=sorted(data.get("type") or []),
+        statuses=sorted(data.get("status") or []),
+        agencies=[data["agency"]] if data.get("agency") else [],
+        law_ids=law_ids,
+    )
+
+
+class Search(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="search",
+        summary="Search laws, sections and services",
+        parameters=[SearchQuerySerializer],
+        description="One ranked search over the law catalog and the service catalog. Thai is "
+        "segmented into words; Thai and Arabic digits are alike; English words search the "
+        'English titles and texts. A section reference in the query ("มาตรา 65 ทวิ '
+        'ประมวลรัษฎากร", "section 44 Building Control Act") puts that section first '
+        "(`exact`). Filters `type` and `status` leave out services. Public; no sign-in needed.",
+        responses={200: SearchResultSerializer, **error_responses(400)},
+    )
+    def get(self, request: Request) -> Response:
+        params = SearchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        filters = filters_from(data)
+        if filters.law_types or filters.statuses:
+            filters.kinds = [k for k in filters.kinds or ["law", "section"] if k != "service"]
+        results = search(
+            data["q"],
+            filters=filters,
+            limit=data["limit"],
+            offset=data["offset"],
+            lang=current_language(),
+        )
+        body = {"query": results.query, "count": results.total, "results": results.hits}
+        return Response(SearchResultSerializer(body).data)
+
+
+class LawList(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="laws_list",
+        summary="List the laws in the catalog",
+        responses={200: LawSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        qs = services.laws(
+            law_type=request.query_params.get("type", ""),
+            status=request.query_params.get("status", ""),
+            agency=request.query_params.get("agency", ""),
+        )
+        return Response(LawSerializer(qs, many=True).data)
+
+
+class LawDetail(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="laws_retrieve",
+        summary="Read a law: its amendments, sections and the services it creates",
+        responses={200: LawDetailSerializer, **error_responses(404)},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        law = services.law_by_code(code)
+        links = [vars(s) for s in services.services_for_law(law)]
+        return Response(LawDetailSerializer(law, context={"services": links}).data)
+
+
+class SectionDetail(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="laws_section_retrieve",
+        summary="Read a section: its text, what it cites, what cites it, services resting on it",
+        responses={200: SectionSerializer, **error_responses(404)},
+    )
+    def get(self, request: Request, code: str, number: str) -> Response:
+        section = services.section_by_slug(code, number)
+        return Response(SectionSerializer(section).data)
