@@ -29,6 +29,7 @@ from eservice.documents import signing
 from eservice.documents.actions import save_template
 from eservice.documents.models import IssuedDocument
 from eservice.exchange import registry
+from eservice.laws.importer import import_paths
 from eservice.opendata.publish import publish
 from eservice.registries import generate
 
@@ -38,6 +39,7 @@ class Writer(Protocol):
 
 
 CATALOG_FILE = Path(__file__).parent / "data" / "catalog.yaml"
+LAWS_FILE = Path(__file__).parent / "data" / "laws.yaml"
 DOCUMENTS_FILE = Path(__file__).parent / "data" / "documents.yaml"
 PASSWORD = "demo"
 ROLES = ["clerk", "reviewer", "approver", "admin"]
@@ -130,6 +132,11 @@ class Demo:
     def run(self) -> None:
         with transaction.atomic():
             import_file(CATALOG_FILE, actor="demo")
+            laws = import_paths([LAWS_FILE])
+            self.out.write(
+                f"Law catalog: {len(laws.created) + len(laws.updated)} laws, "
+                f"{laws.sections} sections.\n"
+            )
             _officers(self.out)
             _document_templates()
             admin = _user("admin", full_name_th="ผู้ดูแลระบบ", full_name_en="Platform administrator")

@@ -1,0 +1,74 @@
+"""GET /api/v1/search/ and the law and section endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+
+def test_search_returns_ranked_results_with_the_fields_clients_use(demo_laws: Any) -> None:
+    body = Client().get("/api/v1/search/", {"q": "มาตรา 38 พระราชบัญญัติการสาธารณสุข"}).json()
+    first = body["results"][0]
+    assert first["kind"] == "section" and first["exact"] is True
+    assert first["law_name"] == "พระราชบัญญัติการสาธารณสุข พ.ศ. 2535"
+    assert first["section_num"] == "38"
+    assert first["url"] == "/laws/public-health-act-2535/38/"
+    scores = [r["score"] for r in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+    assert body["count"] >= len(body["results"])
+    assert all(set(r) >= {"law_name", "section_num", "score", "snippet"} for r in body["results"])
+
+
+def test_search_marks_words_in_snippets_and_pages(demo_laws: Any) -> None:
+    first = Client().get("/api/v1/search/", {"q": "ใบอนุญาตประกอบธุรกิจโรงแรม", "limit": 3}).json()
+    assert len(first["results"]) == 3
+    assert any("<mark>" in r["snippet"] for r in first["results"])
+    second = (
+        Client()
+        .get("/api/v1/search/", {"q": "ใบอนุญาตประกอบธุรกิจโรงแรม", "limit": 3, "offset": 3})
+        .json()
+    )
+    assert not {r["url"] for r in first["results"]} & {r["url"] for r in second["results"]}
+
+
+def test_search_filters_leave_out_services_when_asking_for_law_types(
+    demo_laws: Any, catalog: Any
+) -> None:
+    everything = Client().get("/api/v1/search/", {"q": "อาหาร", "limit": 100}).json()["results"]
+    assert {"law", "section", "service"} <= {r["kind"] for r in everything}
+    acts = Client().get("/api/v1/search/", {"q": "อาหาร", "type": "act", "limit": 100}).json()
+    assert acts["results"] and {r["law_type"] for r in acts["results"]} == {"act"}
+    services = Client().get("/api/v1/search/", {"q": "อาหาร", "kind": "service"}).json()
+    assert {r["kind"] for r in services["results"]} == {"service"}
+    assert services["results"][0]["service_code"] == catalog.food_shop.code
+
+
+def test_a_bad_search_is_a_400_in_the_users_language(db: None) -> None:
+    thai = Client().get("/api/v1/search/", {"q": " "})
+    assert thai.status_code == 400 and thai.json()["code"] == "invalid"
+    assert thai.json()["errors"]["q"] == ["พิมพ์สิ่งที่ต้องการค้นหา"]
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/search/", {"q": "x", "type": "treaty"})
+    assert english.status_code == 400
+    assert "treaty" in english.json()["errors"]["type"][0]
+
+
+def test_a_law_lists_the_services_it_creates_and_its_amendments(
+    demo_laws: Any, catalog: Any
+) -> None:
+    body = Client().get("/api/v1/laws/public-health-act-2535/").json()
+    assert body["law_type"] == "act" and body["year_be"] == 2535
+    assert [s["code"] for s in body["services"]] == [catalog.food_shop.code]
+    assert body["services"][0]["sections"] == ["38", "40"]
+    assert body["amendments"] and "38" in body["section_numbers"]
+    assert Client().get("/api/v1/laws/no-such-law/").status_code == 404
+
+
+def test_a_section_shows_what_it_cites_and_what_cites_it(demo_laws: Any, catalog: Any) -> None:
+    body = Client().get("/api/v1/laws/public-health-act-2535/sections/38/").json()
+    assert body["section_num"] == "38"
+    assert body["cited_by"], "the penalty and licensing sections cite section 38"
+    assert all(link["law_code"] for link in body["cites"] + body["cited_by"])
+    assert [s["code"] for s in body["services"]] == [catalog.food_shop.code]
+    listed = Client().get("/api/v1/laws/", {"type": "local_ordinance"}).json()
+    assert [law["code"] for law in listed] == ["nonthaburi-city-food-premises-ordinance-2562"]

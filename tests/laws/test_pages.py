@@ -1,0 +1,56 @@
+"""The law catalog pages people read, in Thai and English, and the service page's links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+
+def test_the_search_page_shows_sections_laws_and_services(demo_laws: Any, catalog: Any) -> None:
+    page = Client().get("/search/", {"q": "ร้านอาหาร ใบอนุญาต"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "<mark>" in body
+    assert f"/services/{catalog.food_shop.code}/" in body
+    assert "/laws/public-health-act-2535/" in body
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(
+        "/search/", {"q": "section 21 Building Control Act"}
+    )
+    assert "The section you named" in english.content.decode()
+    assert "Section 21" in english.content.decode()
+
+
+def test_a_law_page_lists_its_services_sections_and_amendments(
+    demo_laws: Any, catalog: Any
+) -> None:
+    body = Client().get("/laws/public-health-act-2535/").content.decode()
+    assert "บริการที่กฎหมายนี้กำหนด" in body
+    assert f"/services/{catalog.food_shop.code}/" in body
+    assert "/laws/public-health-act-2535/38/" in body
+    assert "พ.ศ. 2535" in body
+    assert Client().get("/laws/no-such-law/").status_code == 404
+
+
+def test_a_section_page_links_both_ways(demo_laws: Any) -> None:
+    body = Client().get("/laws/public-health-act-2535/38/").content.decode()
+    assert 'id="cited-by"' in body
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/laws/building-control-act-2522/39-ทวิ/")
+    assert english.status_code == 200
+    assert "Section 39 ทวิ" in english.content.decode()
+    assert Client().get("/laws/public-health-act-2535/9999/").status_code == 404
+
+
+def test_the_service_page_links_its_legal_basis_to_the_sections(
+    demo_laws: Any, catalog: Any
+) -> None:
+    body = Client().get(f"/services/{catalog.food_shop.code}/").content.decode()
+    assert 'href="/laws/public-health-act-2535/"' in body
+    assert 'href="/laws/public-health-act-2535/38/"' in body
+    assert 'href="/laws/public-health-act-2535/40/"' in body
+
+
+def test_the_law_list_filters_by_type(demo_laws: Any) -> None:
+    body = Client().get("/laws/", {"type": "ministerial_regulation"}).content.decode()
+    assert "/laws/food-premises-hygiene-regulation-2561/" in body
+    assert "/laws/hotel-act-2547/" not in body
