@@ -264,3 +264,36 @@ def test_the_ckanapi_command_searches_the_demos_open_data(demo: tuple[Path, str]
     assert "service-catalog" in listed
     again = _eservice(var, "opendata", "publish")
     assert again.returncode == 0 and "unchanged" in again.stdout, again.stdout
+
+
+def test_import_laws_loads_the_whole_corpus_and_answers_thai_questions(var: Path) -> None:
+    corpus = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "laws" / "nitibench"
+    if not corpus.is_dir():
+        pytest.skip(f"the shared law corpus is not at {corpus}")
+    result = _eservice(var, "import-laws", str(corpus))
+    assert result.returncode == 0, result.stderr
+    assert "36 laws added" in result.stdout
+    assert "5127 sections" in result.stdout
+
+    again = _eservice(var, "import-laws", str(corpus))
+    assert "0 laws added, 0 updated, 36 unchanged" in again.stdout
+
+    probe = (
+        "from eservice.laws.search import rank_sections as r\n"
+        "print(r('ซื้อขายที่ดินต้องทำเป็นหนังสือไหม', limit=3))\n"
+        "print(r('มาตรา 65 ทวิ ประมวลรัษฎากร', limit=1))\n"
+        "print(r('ลดหย่อนภาษีลูกได้คนละเท่าไร', limit=3))\n"
+    )
+    shell = _eservice(var, "manage", "shell", "-c", probe)
+    assert shell.returncode == 0, shell.stderr
+    land, reference, tax = shell.stdout.strip().splitlines()[-3:]
+    assert "('ประมวลกฎหมายแพ่งและพาณิชย์', '456')" in land
+    assert reference == "[('ประมวลรัษฎากร', '65 ทวิ')]"
+    assert "('ประมวลรัษฎากร', '47')" in tax
+
+    bad = var / "bad.json"
+    bad.write_text('[{"law_name": "พระราชบัญญัติ", "section_num": "x!"}]', encoding="utf-8")
+    refused = _eservice(var, "import-laws", str(bad))
+    assert refused.returncode == 1
+    assert "bad.json: [0] (พระราชบัญญัติ มาตรา x!)" in refused.stderr
+    assert "nothing imported" in refused.stderr and "Traceback" not in refused.stderr

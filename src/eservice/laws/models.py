@@ -20,7 +20,10 @@ class LawType(models.TextChoices):
     ORGANIC_ACT = "organic_act", pgettext_lazy("law type", "Organic Act")
     EMERGENCY_DECREE = "emergency_decree", pgettext_lazy("law type", "Emergency Decree")
     ROYAL_DECREE = "royal_decree", pgettext_lazy("law type", "Royal Decree")
-    MINISTERIAL_REGULATION = "ministerial_regulation", pgettext_lazy("law type", "Ministerial Regulation")
+    MINISTERIAL_REGULATION = (
+        "ministerial_regulation",
+        pgettext_lazy("law type", "Ministerial Regulation"),
+    )
     NOTIFICATION = "notification", pgettext_lazy("law type", "Notification")
     LOCAL_ORDINANCE = "local_ordinance", pgettext_lazy("law type", "Local ordinance")
 

@@ -48,7 +48,7 @@ PREFIX_SHARE = 0.5
 CITED_BOOST = 0.08
 XREF_SHARE = 0.15
 XREF_FROM = 5
-PROXIMITY = 0.25
+PROXIMITY = 0.1
 PROXIMITY_WINDOW = 4
 COMMON_SHARE = 0.2
 SNIPPET_CHARS = 180
@@ -227,25 +227,47 @@ class _Doc:
     bonus: float = 0.0
 
 
+# Parsed documents (their words counted), kept per process for the current
+# index generation: the same sections come up again and again.
+_parsed: dict[int, tuple[SearchDoc, dict[str, list[str]], dict[str, Counter[str]]]] = {}
+_parsed_generation: list[int | None] = [None]
+MAX_PARSED = 20_000
+
+
 def _load(ids: Sequence[int]) -> dict[int, _Doc]:
+    generation = _cache["generation"]
+    with _cache_lock:
+        if _parsed_generation[0] != generation or len(_parsed) > MAX_PARSED:
+            _parsed.clear()
+            _parsed_generation[0] = generation
+        missing = [pk for pk in ids if pk not in _parsed]
+    if missing:
+        rows = SearchDoc.objects.filter(pk__in=missing).only(
+            "pk",
+            "kind",
+            "law_id",
+            "section_id",
+            "service_code",
+            "title_terms",
+            "law_terms",
+            "body_terms",
+            "cited_by",
+        )
+        parsed = {}
+        for row in rows:
+            fields = {
+                "title": row.title_terms.split(),
+                "law": row.law_terms.split(),
+                "body": row.body_terms.split(),
+            }
+            parsed[row.pk] = (row, fields, {f: Counter(v) for f, v in fields.items()})
+        with _cache_lock:
+            _parsed.update(parsed)
     docs = {}
-    for row in SearchDoc.objects.filter(pk__in=list(ids)).only(
-        "pk",
-        "kind",
-        "law_id",
-        "section_id",
-        "service_code",
-        "title_terms",
-        "law_terms",
-        "body_terms",
-        "cited_by",
-    ):
-        fields = {
-            "title": row.title_terms.split(),
-            "law": row.law_terms.split(),
-            "body": row.body_terms.split(),
-        }
-        docs[row.pk] = _Doc(row, fields, {f: Counter(v) for f, v in fields.items()})
+    for pk in ids:
+        found = _parsed.get(pk)
+        if found is not None:
+            docs[pk] = _Doc(*found)
     return docs
 
 
@@ -431,11 +453,16 @@ def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_CHARS) -> SafeS
     elif not spans:
         start, end = 0, size
     else:
-        best, best_start = -1.0, 0
-        for a, _, _ in spans:
+        # The window starting a little before some match that holds the most
+        # distinct query words, then the most matches.
+        best, best_start = (-1, -1), 0
+        j = 0
+        for i, (a, _, _) in enumerate(spans[:200]):
             s = max(0, a - size // 4)
-            inside = {t for x, y, t in spans if x >= s and y <= s + size}
-            value = len(inside) + 0.01 * sum(1 for x, y, _ in spans if x >= s and y <= s + size)
+            while j < len(spans) and spans[j][1] <= s + size:
+                j += 1
+            inside = spans[i:j]
+            value = (len({t for _, _, t in inside}), len(inside))
             if value > best:
                 best, best_start = value, s
         start, end = best_start, min(len(text), best_start + size)
