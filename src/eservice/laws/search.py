@@ -50,7 +50,6 @@ XREF_SHARE = 0.15
 XREF_FROM = 5
 PROXIMITY = 0.1
 PROXIMITY_WINDOW = 4
-COMMON_SHARE = 0.2
 SNIPPET_CHARS = 180
 
 
@@ -339,12 +338,13 @@ def _score(
     n, avg_by_kind, df = _stats(query.terms)
     idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) if d else 0.0 for t, d in df.items()}
     usable = [t for t in query.terms if df[t]]
-    # Very common words (ให้, มาตรา) find nearly everything: leave them out of
-    # the candidate search when there is anything rarer to search for.
-    rare = [t for t in usable if df[t] <= COMMON_SHARE * n]
+    # Common words find a large share of the documents: leave them out of the
+    # candidate search when the rarer words alone give enough candidates.
+    engine = backend()
+    rare = [t for t in usable if df[t] <= engine.common_share * n]
     if sum(df[t] for t in rare) < ranking.candidates:
         rare = usable  # too few candidates without them
-    ids = backend().candidates([Term(t.text, t.prefix) for t in rare], filters, ranking.candidates)
+    ids = engine.candidates([Term(t.text, t.prefix) for t in rare], filters, ranking.candidates)
     docs = _load(ids)
     weights = FIELD_WEIGHTS if ranking.field_weights else PLAIN_WEIGHTS
     longer = _longer_words(docs.values(), usable)
