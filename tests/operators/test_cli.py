@@ -12,6 +12,13 @@ import yaml
 
 EXE = Path(sys.executable).with_name("eservice")
 
+# Every process here runs on its own SQLite file whatever DATABASE_URL says, so
+# the PostgreSQL pass of CI would only repeat them (minutes of demo loading).
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="runs its processes on their own SQLite database: covered by the SQLite pass",
+)
+
 
 def _eservice(var: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "ESERVICE_VAR_DIR": str(var), **env}
