@@ -72,3 +72,16 @@ def test_a_section_shows_what_it_cites_and_what_cites_it(demo_laws: Any, catalog
     assert [s["code"] for s in body["services"]] == [catalog.food_shop.code]
     listed = Client().get("/api/v1/laws/", {"type": "local_ordinance"}).json()
     assert [law["code"] for law in listed] == ["nonthaburi-city-food-premises-ordinance-2562"]
+
+
+def test_the_count_covers_every_result_so_pages_reach_them_all(demo_laws: Any) -> None:
+    first = Client().get("/api/v1/search/", {"q": "ใบอนุญาต", "limit": 5}).json()
+    assert first["count"] > 5 and len(first["results"]) == 5
+    last = (
+        Client()
+        .get("/api/v1/search/", {"q": "ใบอนุญาต", "limit": 5, "offset": first["count"] - 2})
+        .json()
+    )
+    assert len(last["results"]) == 2 and last["count"] == first["count"]
+    page = Client().get("/search/", {"q": "ใบอนุญาต"}).content.decode()
+    assert "?q=%E0%B9%83%E0%B8%9A" in page and "page=2" in page  # a link to the next page

@@ -22,7 +22,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import combinations
 from threading import Lock
 from typing import Any
@@ -331,7 +331,7 @@ def _proximity(doc: _Doc, terms: Sequence[QueryTerm], idf: dict[QueryTerm, float
 
 
 def _score(
-    query: Query, filters: Filters, ranking: Ranking, limit: int
+    query: Query, filters: Filters, ranking: Ranking, limit: int | None
 ) -> list[tuple[float, _Doc]]:
     if not query.terms:
         return []
@@ -497,24 +497,37 @@ def search(
     filters = filters or Filters()
     query = read_query(text, ranking)
     shown = [t.text for t in query.terms]
-    hits: list[Hit] = []
-    seen_sections: set[int] = set()
-    for i, section in enumerate(query.sections):
-        if _filtered_ids(SearchDoc.objects.filter(section=section), filters):
-            hits.append(_section_hit(section, 1000.0 - i, shown, lang, exact=True))
-            seen_sections.add(section.pk)
-    wanted = offset + limit
-    scored = _score(query, filters, ranking, wanted + len(seen_sections))
-    rows = [doc.row for _, doc in scored if doc.row.section_id not in seen_sections]
+    exact = [
+        section
+        for section in query.sections
+        if _filtered_ids(SearchDoc.objects.filter(section=section), filters)
+    ]
+    named = {section.pk for section in exact}
+    scored = [
+        (score, doc.row)
+        for score, doc in _score(query, filters, ranking, None)
+        if doc.row.section_id not in named
+    ]
+    # A service no longer offered is left out, and not counted.
+    services = _services({row.service_code for _, row in scored if row.service_code})
+    scored = [
+        (score, row)
+        for score, row in scored
+        if row.kind != SearchDoc.Kind.SERVICE or row.service_code in services
+    ]
+    total = len(exact) + len(scored)
+    page = range(offset, min(offset + limit, total))
+    rows = [scored[i - len(exact)][1] for i in page if i >= len(exact)]
     laws = {law.pk: law for law in Law.objects.filter(pk__in={r.law_id for r in rows if r.law_id})}
     sections = {
         s.pk: s for s in Section.objects.filter(pk__in={r.section_id for r in rows if r.section_id})
     }
-    services = _services({r.service_code for r in rows if r.service_code})
-    for score, doc in scored:
-        row = doc.row
-        if row.section_id in seen_sections:
+    hits: list[Hit] = []
+    for i in page:
+        if i < len(exact):
+            hits.append(_section_hit(exact[i], 1000.0 - i, shown, lang, exact=True))
             continue
+        score, row = scored[i - len(exact)]
         if row.kind == SearchDoc.Kind.SECTION:
             section = sections[row.section_id]  # type: ignore[index]
             section.law = laws[row.law_id]  # type: ignore[index]
@@ -531,7 +544,7 @@ def search(
                     law=law,
                 )
             )
-        elif row.service_code in services:
+        else:
             service = services[row.service_code]
             v = service.current_version
             hits.append(
@@ -543,7 +556,7 @@ def search(
                     service=service,
                 )
             )
-    return Results(text, hits[offset : offset + limit], len(hits))
+    return Results(text, hits, total)
 
 
 def _section_hit(
@@ -590,6 +603,5 @@ __all__ = [
     "Ranking",
     "Results",
     "rank_sections",
-    "replace",
     "search",
 ]
