@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import math
 import os
 import platform
 import random
@@ -46,6 +45,8 @@ from pathlib import Path
 from typing import Any
 
 sys.dont_write_bytecode = True  # no __pycache__ in the repository from this run
+
+from common import percentile  # noqa: E402
 
 AGENCY = {
     "code": "nonthaburi-city",
@@ -104,12 +105,6 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     return parser.parse_args()
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def timed(fn: Callable[[Any], Any], items: Sequence[Any]) -> tuple[list[Any], dict[str, float]]:

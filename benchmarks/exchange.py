@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import os
 import platform
 import random
@@ -59,6 +58,8 @@ from typing import Any
 import httpx
 
 sys.dont_write_bytecode = True  # no __pycache__ in the repository from this run
+
+from common import percentile, postgres  # noqa: E402
 
 EXE = Path(sys.executable).with_name("eservice")
 SERVICE_PERSON = "TH-DEMO/GOV/dopa/registry/person"
@@ -103,12 +104,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def percentile(values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
 def figures(durations: Sequence[float], wall: float) -> dict[str, float]:
     return {
         "per_s": len(durations) / wall,
@@ -143,18 +138,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def postgres(url: str, *, create: bool) -> None:
-    """Drop the consumer's benchmark database, then create it afresh if ``create``."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def people(count: int) -> list[tuple[str, str, str, str, str, bool]]:

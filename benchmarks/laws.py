@@ -48,6 +48,8 @@ import yaml
 
 sys.dont_write_bytecode = True
 
+from common import percentile, postgres  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = ROOT.parent / "shared" / "data" / "laws" / "nitibench"
@@ -66,22 +68,6 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     return parser.parse_args()
-
-
-def postgres(url: str, *, create: bool) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -239,10 +225,10 @@ def run(args: argparse.Namespace) -> int:
     for key, values in timings.items():
         ms = [v * 1000 for v in values]
         print(
-            f"  {labels[key]:<40} {statistics.median(ms):>8.2f} {pct(ms, 95):>8.2f} "
+            f"  {labels[key]:<40} {statistics.median(ms):>8.2f} {percentile(ms, 95):>8.2f} "
             f"{1000 / statistics.mean(ms):>7.0f}"
         )
-    p95 = pct([v * 1000 for v in timings["search"]], 95)
+    p95 = percentile([v * 1000 for v in timings["search"]], 95)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n  peak memory (RSS) {peak:.0f} MB")
     if backend == "SQLite":

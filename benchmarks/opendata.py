@@ -59,6 +59,8 @@ from zoneinfo import ZoneInfo
 
 sys.dont_write_bytecode = True  # no __pycache__ in the repository from this run
 
+from common import percentile, postgres  # noqa: E402
+
 BANGKOK = ZoneInfo("Asia/Bangkok")
 # A Wednesday in the middle of a month: the runs below do not cross a month's end.
 M1 = datetime(2026, 11, 18, 10, 0, tzinfo=BANGKOK)
@@ -169,12 +171,6 @@ def parse_args() -> argparse.Namespace:
 # --- figures -------------------------------------------------------------------------
 
 
-def percentile(values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
 def figures(durations: Sequence[float]) -> dict[str, float]:
     return {
         "per_s": len(durations) / sum(durations),
@@ -222,18 +218,6 @@ def progress(text: str) -> None:
     """A line that the next one overwrites, on a terminal only."""
     if sys.stdout.isatty():
         print(f"{text}\033[K", end="\r", flush=True)
-
-
-def postgres(url: str, *, create: bool) -> None:
-    """Drop the benchmark database, then create it afresh if ``create``."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 class Queries:

@@ -32,8 +32,8 @@ TEXT_WEIGHT = 1
 MAX_TERM_LENGTH = 64
 # A run of letters, digits or Thai characters (Thai vowels and tone marks are
 # combining marks, which \w alone does not match).
-_WORD = re.compile(r"[\w\u0E00-\u0E7F]+")
-_EN_STOPWORDS = frozenset(
+WORD = re.compile(r"[\w\u0E00-\u0E7F]+")
+EN_STOPWORDS = frozenset(
     [
         "a",
         "an",
@@ -71,8 +71,8 @@ def terms(text: str) -> list[str]:
     out = []
     for segment in word_tokenize(text, engine="newmm", keep_whitespace=False):
         # Punctuation stuck to a word ("(restaurant)", "B.E.") is not part of it.
-        for token in _WORD.findall(segment):
-            if len(token) > MAX_TERM_LENGTH or token in _EN_STOPWORDS:
+        for token in WORD.findall(segment):
+            if len(token) > MAX_TERM_LENGTH or token in EN_STOPWORDS:
                 continue
             if token in _th_stopwords():
                 continue

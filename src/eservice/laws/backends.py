@@ -11,6 +11,7 @@ in ``eservice.laws.search``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,20 +61,25 @@ class Row:
     body: str
 
 
-class Backend:
+class Backend(ABC):
+    """What a full-text backend answers; see the module's docstring."""
+
     vendor = ""
     # Words in more than this share of documents are left out of the candidate
     # search when rarer words give enough candidates (see search._score).
     common_share = 0.2
 
+    @abstractmethod
     def candidates(self, terms: Sequence[Term], filters: Filters, limit: int) -> list[int]:
-        raise NotImplementedError
+        """Ids of the documents holding any of ``terms``, best first by the engine's ranking."""
 
+    @abstractmethod
     def document_frequencies(self, terms: Sequence[Term]) -> dict[Term, int]:
-        raise NotImplementedError
+        """How many documents hold each term."""
 
+    @abstractmethod
     def replace(self, rows: list[Row], delete: Iterable[int] = ()) -> None:
-        raise NotImplementedError
+        """Index ``rows`` (replacing what was indexed under their ids) and drop ``delete``."""
 
 
 def _fts_string(term: Term) -> str:

@@ -412,8 +412,9 @@ def _pass_along(
             found.bonus += amount
 
 
-def _filtered_ids(qs: Any, filters: Filters) -> list[int]:
-    for column, values in (
+def _filtered_ids(qs: Any, filters: Filters, column: str = "pk") -> list[int]:
+    """``column`` of the documents of ``qs`` that pass the filters."""
+    for lookup, values in (
         ("kind__in", filters.kinds),
         ("law_type__in", filters.law_types),
         ("status__in", filters.statuses),
@@ -421,8 +422,8 @@ def _filtered_ids(qs: Any, filters: Filters) -> list[int]:
         ("law_id__in", filters.law_ids),
     ):
         if values:
-            qs = qs.filter(**{column: values})
-    return list(qs.values_list("pk", flat=True))
+            qs = qs.filter(**{lookup: values})
+    return list(qs.values_list(column, flat=True))
 
 
 # --- snippets -------------------------------------------------------------------------
@@ -497,11 +498,9 @@ def search(
     filters = filters or Filters()
     query = read_query(text, ranking)
     shown = [t.text for t in query.terms]
-    exact = [
-        section
-        for section in query.sections
-        if _filtered_ids(SearchDoc.objects.filter(section=section), filters)
-    ]
+    named_docs = SearchDoc.objects.filter(section__in=query.sections)
+    allowed = set(_filtered_ids(named_docs, filters, "section_id")) if query.sections else set()
+    exact = [section for section in query.sections if section.pk in allowed]
     named = {section.pk for section in exact}
     scored = [
         (score, doc.row)

@@ -22,50 +22,31 @@ from pythainlp.corpus import thai_stopwords, thai_words
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie, thai_digit_to_arabic_digit
 
+from eservice.catalog.search import EN_STOPWORDS, WORD
+
 DATA = Path(__file__).parent / "data"
 MAX_TERM_LENGTH = 64
-# A run of letters, digits or Thai characters (Thai vowels and tone marks are
-# combining marks, which \w alone does not match).
-_WORD = re.compile(r"[\w\u0E00-\u0E7F]+")
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
 _SPACES = re.compile(r"\s+")
-_EN_STOPWORDS = frozenset(
+# The catalog's English stopwords, and words that only ask ("how", "what").
+_EN_STOPWORDS = EN_STOPWORDS | frozenset(
     [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
         "can",
         "do",
         "does",
-        "for",
-        "from",
         "has",
         "have",
         "how",
         "i",
-        "in",
-        "into",
-        "is",
-        "it",
         "its",
         "may",
         "must",
         "my",
-        "of",
-        "on",
-        "or",
         "shall",
         "that",
-        "the",
         "their",
         "there",
         "this",
-        "to",
         "under",
         "was",
         "what",
@@ -74,7 +55,6 @@ _EN_STOPWORDS = frozenset(
         "which",
         "who",
         "will",
-        "with",
         "without",
     ]
 )
@@ -199,7 +179,7 @@ def words(text: str) -> list[str]:
     for segment in word_tokenize(
         normalize(text), custom_dict=_trie(), engine="newmm", keep_whitespace=False
     ):
-        for token in _WORD.findall(segment):
+        for token in WORD.findall(segment):
             if len(token) > MAX_TERM_LENGTH or token in _EN_STOPWORDS:
                 continue
             if token in _stopwords():
