@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "eservice.exchange",
     "eservice.opendata",
     "eservice.laws",
+    "eservice.jobs",
+    "eservice.notify",
     "eservice.demo",
 ]
 
@@ -83,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "eservice.core.context_processors.platform",
+                "eservice.notify.context_processors.inbox",
             ],
         },
     },
@@ -215,6 +218,55 @@ OPENDATA_PUBLISHER = env_str("OPENDATA_PUBLISHER", "opdc")
 # Contact address published as every dataset's maintainer email.
 OPENDATA_CONTACT_EMAIL = env_str("OPENDATA_CONTACT_EMAIL", "")
 
+# --- Background jobs (module jobs) --------------------------------------------
+# "database" keeps jobs in the database (embedded; no extra server); "redis" keeps
+# them in REDIS_URL (production, several workers).
+JOBS_BACKEND = env_str("JOBS_BACKEND", "database")
+if JOBS_BACKEND not in ("database", "redis"):
+    raise ImproperlyConfigured(f"JOBS_BACKEND must be database or redis, not {JOBS_BACKEND!r}")
+if JOBS_BACKEND == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("JOBS_BACKEND=redis needs REDIS_URL")
+JOBS_REDIS_PREFIX = env_str("JOBS_REDIS_PREFIX", "eservice:jobs")
+# Seconds an idle worker waits before looking for jobs again.
+JOBS_POLL_SECONDS = env_float("JOBS_POLL_SECONDS", 1.0)
+# Days finished jobs are kept in the database queue.
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
+# Seconds between runs of the scheduled open-data publication.
+OPENDATA_INTERVAL = env_int("OPENDATA_INTERVAL", 300)
+
+# --- Notifications (module notify) ----------------------------------------------
+# Email: Django's SMTP backend in production; the embedded default writes each
+# message to a file under var/mail (the demo's mail outbox).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "eservice <no-reply@eservice.localhost>")
+# SMS: an HTTP provider (see docs/notifications.md); SMS is offered only when set.
+SMS_PROVIDER_URL = env_str("SMS_PROVIDER_URL", "")
+SMS_PROVIDER_TOKEN = env_str("SMS_PROVIDER_TOKEN", "")
+SMS_SENDER = env_str("SMS_SENDER", "eservice")
+# Seconds to wait for the SMS provider or an agency's webhook.
+NOTIFY_HTTP_TIMEOUT = env_float("NOTIFY_HTTP_TIMEOUT", 10.0)
+# Oversight office (OPDC) address that receives a copy of every delay notice (Act s.10).
+NOTIFY_OVERSIGHT_EMAIL = env_str("NOTIFY_OVERSIGHT_EMAIL", "")
+# Attempts at one notification before it stays failed (retries back off: 1, 5, 30 min…).
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
+# Seconds between the delay and escalation scan, and between sweeps of unsent messages.
+NOTIFY_SCAN_INTERVAL = env_int("NOTIFY_SCAN_INTERVAL", 300)
+NOTIFY_SWEEP_INTERVAL = env_int("NOTIFY_SWEEP_INTERVAL", 60)
+# Working days before a delay notice is due that the officer is asked for the reason.
+NOTIFY_REASON_LEAD_DAYS = env_int("NOTIFY_REASON_LEAD_DAYS", 2)
+# Working hours before a time limit ends that the officer is warned (and the agency queue
+# shows the case as about to breach), and that the supervisors are warned.
+ESCALATION_WARN_HOURS = env_int("ESCALATION_WARN_HOURS", 8)
+ESCALATION_SUPERVISOR_HOURS = env_int("ESCALATION_SUPERVISOR_HOURS", 4)
+
 # Regular and bold TrueType fonts of the Sarabun family used in issued documents.
 DOCUMENT_FONT = env_str("DOCUMENT_FONT", "/usr/share/fonts/truetype/tlwg/Laksaman.ttf")
 DOCUMENT_FONT_BOLD = env_str(
@@ -299,6 +351,7 @@ SPECTACULAR_SETTINGS = {
             ("note", "Note"),
             ("documents_uploaded", "Documents Uploaded"),
             ("document", "Document"),
+            ("notice", "Notice"),
         ],
     },
     "POSTPROCESSING_HOOKS": [

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("eservice.exchange.urls")),
     path("", include("eservice.opendata.urls")),
     path("", include("eservice.laws.urls")),
+    path("", include("eservice.notify.urls")),
 ]

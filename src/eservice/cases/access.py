@@ -10,15 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from eservice.accounts.models import OfficerRole, User
 from eservice.accounts.services import juristic_persons_for, officer_roles
-from eservice.cases.models import Application, TimelineEvent
+from eservice.cases.models import Application, StepInstance, TimelineEvent
 from eservice.cases.states import ACTIVE, PLAIN, Status
 from eservice.catalog.models import Agency
+from eservice.catalog.services import calendar_for
 from eservice.core import tracking
 from eservice.core.clock import now
 from eservice.core.errors import NotFound
@@ -88,6 +90,12 @@ class QueueFilters:
     service: str = ""
     overdue: bool = False
     mine: bool = False
+    due_soon: bool = False
+
+
+def due_soon_until(agency_id: int, moment: datetime) -> datetime:
+    """Return the end of the "about to breach" window: ESCALATION_WARN_HOURS working hours."""
+    return calendar_for(agency_id).add_working_minutes(moment, settings.ESCALATION_WARN_HOURS * 60)
 
 
 # Django writes ``in_queue=True`` as a bare column test, which SQLite does not
@@ -103,10 +111,16 @@ def queue(user: User, agency: Agency, filters: QueueFilters) -> QuerySet[Applica
     """
     if not OfficerRole.objects.filter(user=user, agency=agency).exists():
         raise NotFound(_("No such agency."))
+    current_step_due = (
+        StepInstance.objects.filter(application=OuterRef("pk"), completed_at__isnull=True)
+        .order_by("position")
+        .values("due_at")[:1]
+    )
     qs = (
         Application.objects.filter(agency=agency)
         .select_related("service_version", "assigned_to")
         .defer(*LIST_DEFERRED)
+        .annotate(step_due=Subquery(current_step_due))
     )
     if filters.status:
         # Drafts are the applicant's own business until submitted.
@@ -119,6 +133,13 @@ def queue(user: User, agency: Agency, filters: QueueFilters) -> QuerySet[Applica
         qs = qs.filter(**IN_QUEUE, due_at__lt=now())
     if filters.mine:
         qs = qs.filter(assigned_to=user)
+    if filters.due_soon:
+        moment = now()
+        until = due_soon_until(agency.pk, moment)
+        qs = qs.filter(
+            Q(due_at__gte=moment, due_at__lte=until) | Q(step_due__gte=moment, step_due__lte=until),
+            **IN_QUEUE,
+        )
     return qs.order_by("due_at", "submitted_at", "id")
 
 

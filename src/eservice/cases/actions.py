@@ -20,6 +20,7 @@ from eservice.accounts.services import juristic_persons_for, officer_role, role_
 from eservice.audit.actions import record
 from eservice.cases import formschema, prefill
 from eservice.cases.models import Application, DocumentRequest, StepInstance, TimelineEvent
+from eservice.cases.signals import case_event
 from eservice.cases.states import DOCUMENT_STATES, OFFICER_ACTION_ROLE, TRANSITIONS, Status
 from eservice.catalog.models import Service
 from eservice.catalog.services import calendar_for
@@ -74,6 +75,8 @@ def _event(
         str(app.public_id),
         {"status": app.status, "tracking_number": app.tracking_number},
     )
+    # Inside the transaction: what listens (notifications) commits with the change.
+    case_event.send(sender=Application, application=app, event=event)
     return event
 
 
@@ -650,3 +653,9 @@ def add_note(app: Application, officer: User, text: str) -> TimelineEvent:
     with transaction.atomic():
         app = _locked(app)
         return _event(app, officer, "note", kind="note", text=text, internal=True)
+
+
+def record_notice(app: Application, action: str, text: str, *, internal: bool) -> TimelineEvent:
+    """Record on the timeline a notice the platform sent or asked for (delay notices)."""
+    with transaction.atomic():
+        return _event(app, None, action, kind="notice", text=text[:MAX_TEXT], internal=internal)

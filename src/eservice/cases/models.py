@@ -137,6 +137,7 @@ class TimelineEvent(models.Model):
         NOTE = "note"
         DOCUMENTS_UPLOADED = "documents_uploaded"
         DOCUMENT = "document"
+        NOTICE = "notice"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="timeline")
     at = models.DateTimeField()

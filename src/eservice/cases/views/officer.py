@@ -25,11 +25,13 @@ from eservice.cases.access import (
     QueueFilters,
     capped_count,
     case_for_officer,
+    due_soon_until,
     officer_agencies,
     queue,
 )
 from eservice.cases.models import Application
 from eservice.cases.states import (
+    ACTIVE,
     DOCUMENT_STATES,
     OFFICER_ACTION_ROLE,
     OPEN,
@@ -82,9 +84,15 @@ def agency_queue(request: HttpRequest, agency: str) -> HttpResponse:
         service=request.GET.get("service", "")[:100],
         overdue=request.GET.get("overdue") == "1",
         mine=request.GET.get("mine") == "1",
+        due_soon=request.GET.get("due_soon") == "1",
     )
     cases = queue(signed_in(request), match[0], filters)
     page = QueuePaginator(cases, 50).get_page(request.GET.get("page"))
+    moment = now()
+    until = due_soon_until(match[0].pk, moment)
+    for app in page:
+        dues = [d for d in (app.due_at, getattr(app, "step_due", None)) if d is not None]
+        app.due_soon = app.status in ACTIVE and any(moment <= d <= until for d in dues)
     services = {c.service_version.service_id: c.service_version for c in page}
     return render(
         request,
@@ -97,6 +105,9 @@ def agency_queue(request: HttpRequest, agency: str) -> HttpResponse:
             "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
             "services": services.values(),
             "is_admin": role_at_least(officer_role(signed_in(request), match[0].pk), "admin"),
+            "is_supervisor": role_at_least(
+                officer_role(signed_in(request), match[0].pk), "approver"
+            ),
         },
     )
 
