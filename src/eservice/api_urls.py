@@ -7,6 +7,7 @@ from eservice.cases import api as cases
 from eservice.catalog import api as catalog
 from eservice.documents import api as documents
 from eservice.laws import api as laws
+from eservice.notify import api as notify
 
 urlpatterns: list[URLPattern] = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
@@ -85,6 +86,14 @@ urlpatterns: list[URLPattern] = [
     path("verify/<uuid:public_id>/", documents.VerifyById.as_view(), name="api-verify-document"),
     # Track & trace (public, rate-limited)
     path("track/<str:number>/", cases.Track.as_view(), name="api-track"),
+    # Messages: my inbox and choices; SMS provider receipts
+    path("me/messages/", notify.MyMessages.as_view(), name="api-my-messages"),
+    path(
+        "me/notification-preferences/",
+        notify.MyPreferences.as_view(),
+        name="api-my-notification-preferences",
+    ),
+    path("sms-receipts/", notify.SmsReceipt.as_view(), name="api-sms-receipts"),
     # Anything else under /api/v1/, unknown case actions included: a JSON 404.
     re_path(r"^", cases.NotFoundView.as_view()),
 ]

@@ -12,7 +12,9 @@ eservice exchange ...         data exchange between agencies: members, services,
                                 access rights, registry files, the message log
                                 (eservice exchange --help)
 eservice import-laws PATH...  import laws (agency YAML/JSON or the nitibench corpus)
-eservice opendata publish     regenerate the open datasets (--full, --every SECONDS)
+eservice opendata publish     regenerate the open datasets now (--full)
+eservice worker               run background jobs: notifications, delay notices, open data
+                                (--burst: run what is due, then exit)
 eservice manage ...           any Django management command
 """
 
@@ -65,18 +67,16 @@ COMMANDS = {
     "exchange": "exchange",
     "opendata": "opendata",
     "import-laws": "import_laws",
+    "worker": "worker",
 }
 
 
-def _scheduled_jobs() -> None:
-    """Start the demo's scheduled job beside the web server: open data regenerated."""
+def _worker() -> None:
+    """Start the job worker beside the web server (messages, delay notices, open data)."""
     import subprocess
 
-    every = os.environ.get("OPENDATA_INTERVAL", "300")
     # Same process group as the server: Ctrl-C in the terminal stops both.
-    subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "eservice.cli", "opendata", "publish", "--every", every]
-    )
+    subprocess.Popen([sys.executable, "-m", "eservice.cli", "worker"])
 
 
 def _run(name: str, args: list[str]) -> None:
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         _run(COMMANDS.get(command, command), rest)
         if command == "demo" and "--no-serve" not in rest:
-            _scheduled_jobs()
+            _worker()
             _serve([])
 
 

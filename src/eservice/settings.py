@@ -251,10 +251,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "eservice <no-reply@eservice.
 SMS_PROVIDER_URL = env_str("SMS_PROVIDER_URL", "")
 SMS_PROVIDER_TOKEN = env_str("SMS_PROVIDER_TOKEN", "")
 SMS_SENDER = env_str("SMS_SENDER", "eservice")
+# Token the provider sends (Authorization: Bearer) with delivery receipts to /api/v1/sms-receipts/.
+SMS_RECEIPT_TOKEN = env_str("SMS_RECEIPT_TOKEN", "")
 # Seconds to wait for the SMS provider or an agency's webhook.
 NOTIFY_HTTP_TIMEOUT = env_float("NOTIFY_HTTP_TIMEOUT", 10.0)
 # Oversight office (OPDC) address that receives a copy of every delay notice (Act s.10).
-NOTIFY_OVERSIGHT_EMAIL = env_str("NOTIFY_OVERSIGHT_EMAIL", "")
+NOTIFY_OVERSIGHT_EMAIL = env_str(
+    "NOTIFY_OVERSIGHT_EMAIL", "opdc-delay-notices@example.com" if DEBUG else ""
+)
 # Attempts at one notification before it stays failed (retries back off: 1, 5, 30 min…).
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
 # Seconds between the delay and escalation scan, and between sweeps of unsent messages.

@@ -301,3 +301,56 @@ def test_import_laws_loads_the_whole_corpus_and_answers_thai_questions(var: Path
     assert refused.returncode == 1
     assert "bad.json: [0] (พระราชบัญญัติ มาตรา x!)" in refused.stderr
     assert "nothing imported" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_in_the_demo_citizen1_hears_of_every_change_and_the_overdue_case_has_its_notices(
+    demo: tuple[Path, str],
+) -> None:
+    """Issue 7's "done when": inbox, mail outbox and 7-day notices of delay, from `make demo`."""
+    var, stdout = demo
+    check = _eservice(
+        var,
+        "manage",
+        "shell",
+        "-c",
+        "import json\n"
+        "from eservice.cases.models import Application, TimelineEvent\n"
+        "from eservice.notify.models import DelayNotice, Notification\n"
+        "mine = Notification.objects.filter(recipient__username='citizen1')\n"
+        "changes = TimelineEvent.objects.filter(application__applicant__username='citizen1',"
+        " action__in=['submit','request_documents','complete_step','approve','document_issued'])\n"
+        "app = Application.objects.get(applicant__username='citizen1',"
+        " service__code='health-hazard-business-licence')\n"
+        "sent = DelayNotice.objects.filter(application=app, sent_at__isnull=False)\n"
+        "print(json.dumps({"
+        "'inbox': mine.filter(channel='inbox').count(),"
+        "'email': sorted(set(mine.filter(channel='email').values_list('status', flat=True))),"
+        "'changes': changes.count(),"
+        "'notices': [(n.sequence, bool(n.reason), n.expected_date is not None) for n in sent],"
+        "'gaps': [(b.due_at - a.due_at).days for a, b in zip(sent, list(sent)[1:])],"
+        "'timeline': app.timeline.filter(action='delay_notice', internal=False).count(),"
+        "'oversight': Notification.objects.filter(application=app, event='delay_notice',"
+        " address='opdc-delay-notices@example.com', status='delivered').count(),"
+        "}))",
+    )
+    assert check.returncode == 0, check.stderr
+    figures = __import__("json").loads(check.stdout.strip().splitlines()[-1])
+    # One inbox message per change the applicant hears of, delivered by email too.
+    assert figures["inbox"] >= figures["changes"] > 5
+    assert figures["email"] == ["delivered"]
+    mail = "".join(p.read_text(encoding="utf-8") for p in (var / "mail").glob("*.log"))
+    assert "To: citizen1@example.com" in mail
+    # Four weeks past the limit: a notice each 7 days, each with the officer's reason.
+    assert len(figures["notices"]) >= 3
+    assert all(reason and expected for _, reason, expected in figures["notices"])
+    assert set(figures["gaps"]) == {7}
+    assert figures["timeline"] == len(figures["notices"]) == figures["oversight"]
+    assert "notices of delay sent" in stdout
+
+
+def test_the_worker_runs_what_is_due_and_exits_in_burst_mode(var: Path) -> None:
+    result = _eservice(var, "worker", "--burst")
+    assert result.returncode == 0, result.stderr
+    # The periodic jobs (delay scan, sweep, open data, clean-up) all ran once.
+    assert result.stdout.strip().endswith("jobs run.")
+    assert int(result.stdout.split()[0]) >= 4

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 
 from eservice.accounts.models import JuristicPerson, OfficerRole, Representation, User
@@ -29,7 +30,10 @@ from eservice.documents import signing
 from eservice.documents.actions import save_template
 from eservice.documents.models import IssuedDocument
 from eservice.exchange import registry
+from eservice.jobs.worker import Worker
 from eservice.laws.importer import import_paths
+from eservice.notify import delays
+from eservice.notify.models import DelayNotice
 from eservice.opendata.publish import publish
 from eservice.registries import generate
 
@@ -44,6 +48,14 @@ DOCUMENTS_FILE = Path(__file__).parent / "data" / "documents.yaml"
 PASSWORD = "demo"
 ROLES = ["clerk", "reviewer", "approver", "admin"]
 COMPANY_REG = "0105558012349"  # valid check digit; clearly a demo company
+# Demo addresses: the reserved example domain, and the mail only goes to var/mail.
+DEMO_MAIL_DOMAIN = "example.com"
+
+
+DELAY_REASONS = [
+    "รอผลการตรวจสอบสถานที่จากเจ้าพนักงานสาธารณสุข ซึ่งนัดตรวจได้ในสัปดาห์หน้า",
+    "อยู่ระหว่างขอความเห็นจากหน่วยงานที่เกี่ยวข้องประกอบการพิจารณา",
+]
 
 
 @dataclass
@@ -64,7 +76,8 @@ CITIZEN1_PLANS = [
     Plan("citizen1", "building-permit", "in_review:2", 9),
     Plan("citizen1", "food-shop-licence", "returned", 4),
     Plan("citizen1", "signboard-permit", "submitted", 0),
-    Plan("citizen1", "health-hazard-business-licence", "checking", 40),
+    # Past its 30-working-day limit for over four weeks: it has its notices of delay.
+    Plan("citizen1", "health-hazard-business-licence", "checking", 52),
     Plan("citizen1", "change-of-address", "draft", 0),
 ]
 COMPANY_PLANS = [
@@ -88,6 +101,7 @@ def _officers(out: Writer) -> None:
                 f"{agency.code}-{role}",
                 full_name_th=f"เจ้าหน้าที่ {agency.name_th} ({role})",
                 full_name_en=f"{agency.name_en} {role}",
+                email=f"{agency.code}-{role}@{DEMO_MAIL_DOMAIN}",
             )
             OfficerRole.objects.get_or_create(
                 user=user,
@@ -148,6 +162,7 @@ class Demo:
                 full_name_en="Somchai Jaidee",
                 national_id="1103700012346",
                 phone="0812345678",
+                email=f"citizen1@{DEMO_MAIL_DOMAIN}",
             )
             company = _user(
                 "company1",
@@ -169,6 +184,7 @@ class Demo:
             steps: list[tuple[datetime, int, Callable[[], object]]] = []
             for index, plan in enumerate(plans):
                 steps += [(m, index, fn) for m, fn in self._schedule(plan)]
+            steps += [(m, len(plans), fn) for m, fn in self._daily_scans(steps)]
             for moment, _, fn in sorted(steps, key=lambda s: (s[0], s[1])):
                 with clock.fixed_at(moment):
                     fn()
@@ -177,6 +193,52 @@ class Demo:
             self.out.write(f"Archive: {archived} past applications for the open-data figures.\n")
             report = publish()
             self.out.write(f"Open data: {len(report.written)} datasets published.\n")
+        # After the commit, as the worker would: send what the history's changes queued.
+        sent = Worker().run_pending()
+        notices = DelayNotice.objects.filter(sent_at__isnull=False).count()
+        self.out.write(
+            f"Notifications: {sent} jobs run, {notices} notices of delay sent; "
+            f"mail written to {settings.EMAIL_FILE_PATH}.\n"
+        )
+
+    def _daily_scans(
+        self, steps: list[tuple[datetime, int, Callable[[], object]]]
+    ) -> list[tuple[datetime, Callable[[], object]]]:
+        """The scheduled delay scan, at opening and closing time, and the officers' answers.
+
+        An officer asked for the reason of a coming notice of delay writes it the next
+        morning, so the overdue demo cases have their 7-day notices with reasons.
+        """
+        if not steps:
+            return []
+        first = min(m for m, _, _ in steps).astimezone(self.calendar.tz).date()
+        latest = clock.now() - timedelta(minutes=1)
+        scans: list[tuple[datetime, Callable[[], object]]] = []
+        day = first
+        while day <= latest.astimezone(self.calendar.tz).date():
+            # Limits end at closing time, so notices fall due then too.
+            for at in (self.calendar.opens, self.calendar.closes):
+                moment = datetime.combine(day, at, tzinfo=self.calendar.tz)
+                if moment <= latest:
+                    scans.append((moment, self._scan))
+            day += timedelta(days=1)
+        return scans
+
+    def _scan(self) -> None:
+        moment = clock.now()
+        waiting = DelayNotice.objects.filter(
+            sent_at__isnull=True, reason_requested_at__isnull=False, reason=""
+        ).select_related("application__assigned_to", "application__agency")
+        for notice in waiting:
+            app = notice.application
+            pending = delays.pending_notice(app, moment)
+            if pending is None or pending.pk != notice.pk:
+                continue  # decided or paused since the officer was asked
+            officer = app.assigned_to or User.objects.get(username=f"{app.agency.code}-clerk")
+            expected = self.calendar.add_working_days(moment.astimezone(self.calendar.tz).date(), 5)
+            delays.give_reason(app, officer, DELAY_REASONS[notice.sequence % 2], expected)
+        delays.scan_delays(moment)
+        delays.scan_due_soon(moment)
 
     def _crowd(self) -> list[Plan]:
         """Other applicants, so every agency's queue has work in it."""

@@ -210,7 +210,12 @@ class RedisBackend(Backend):
             self._forget(job_id)
             return None
         data = json.loads(payload)
-        return Claimed(job_id, data["name"], data["args"], int(attempts), data["max_attempts"])
+        job = Claimed(job_id, data["name"], data["args"], int(attempts), data["max_attempts"])
+        if job.attempts > job.max_attempts:
+            # Its worker died on the last attempt: give up rather than loop (as in the database).
+            self.fail(job, "the worker stopped while running it", None)
+            return self.claim(worker, lease)
+        return job
 
     def _forget(self, job_id: str) -> None:
         due, running, data, attempts = self.keys

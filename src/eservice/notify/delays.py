@@ -36,7 +36,7 @@ from eservice.core.i18n import format_date, localized
 from eservice.core.workdays import WorkingCalendar
 from eservice.notify.handlers import case_context, officer_link, webhook_payload
 from eservice.notify.models import Channel, DelayNotice, Event
-from eservice.notify.outbox import create, notify_agency_system, notify_person
+from eservice.notify.outbox import create, notify_agency_system, notify_person, preference_for
 
 PERIOD = timedelta(days=7)
 MAX_REASON = 2000
@@ -105,7 +105,7 @@ def _tell_officers(
 ) -> int:
     count = 0
     for user in users:
-        language = user.preferred_language or "th"
+        language = preference_for(user).language  # the language their messages are in
         context = case_context(app, language, **extra)
         context["link"] = officer_link(app)
         made = notify_person(
@@ -131,7 +131,7 @@ def _request_reason(app: Application, notice: DelayNotice, moment: datetime) -> 
         notice_number=notice.sequence,
     )
     with translation.override(app.language or "th"):
-        text = _("Notice of delay no. %(n)s is due on %(date)s.") % {
+        text = _("Notice of delay no. %(n)s is due on %(date)s") % {
             "n": notice.sequence,
             "date": format_date(notice.due_at, with_time=True),
         }
@@ -139,7 +139,10 @@ def _request_reason(app: Application, notice: DelayNotice, moment: datetime) -> 
 
 
 def _send_notice(app: Application, notice: DelayNotice, moment: datetime) -> None:
-    days_late = (moment.date() - app.due_at.date()).days if app.due_at else 0
+    tz = calendar_for(app.agency_id).tz  # days are counted in Thailand, not in UTC
+    days_late = (
+        (moment.astimezone(tz).date() - app.due_at.astimezone(tz).date()).days if app.due_at else 0
+    )
     applicant = app.applicant
 
     def values(language: str) -> dict[str, object]:
@@ -237,7 +240,11 @@ def scan_delays(moment: datetime | None = None) -> ScanReport:
             notice = pending_notice(app, moment)
             if notice is None:
                 continue
-            if notice.reason_requested_at is None and moment >= reason_asked_at(app, notice):
+            if (
+                notice.reason_requested_at is None
+                and not notice.reason  # written before being asked
+                and moment >= reason_asked_at(app, notice)
+            ):
                 _request_reason(app, notice, moment)
                 report.reasons_requested += 1
             if moment >= notice.due_at:

@@ -159,7 +159,9 @@ def notify_person(
 ) -> list[Notification]:
     """Tell a person on every channel they chose, in their language."""
     preference = preference_for(user)
-    context = {**context, "name": context.get("name") or user.display_name()}
+    # In English, the name in Latin letters when the person gave one.
+    name = (preference.language == "en" and user.full_name_en) or user.display_name()
+    context = {**context, "name": context.get("name") or name}
     made = []
     for channel, address in channels_for(user, preference):
         notification = create(

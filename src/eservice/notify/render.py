@@ -104,7 +104,7 @@ def wording(agency_id: int | None, event: str, channel: str, language: str) -> W
 def fill(text: str, context: dict[str, Any]) -> str:
     """Fill a template with values (missing placeholders stay empty)."""
     values = {k: "" if context.get(k) is None else str(context.get(k)) for k in PLACEHOLDERS}
-    return _ENGINE.from_string(text).render(Context(values)).strip()
+    return _ENGINE.from_string(text).render(Context(values, autoescape=False)).strip()
 
 
 def problems(subject: str, body: str, channel: str) -> dict[str, list[str]]:
@@ -117,7 +117,7 @@ def problems(subject: str, body: str, channel: str) -> dict[str, list[str]]:
                 found.append(_("Unknown placeholder: {{ %(name)s }}") % {"name": name})
         for tag, _rest in _TAG.findall(text):
             if tag not in _ALLOWED_TAGS:
-                found.append(_("Only {%% if %%}, {%% else %%} and {%% endif %%} may be used."))
+                found.append(_("Only {%% if %%}, {%% else %%} and {%% endif %%} may be used.") % {})
         if not found:
             try:
                 _ENGINE.from_string(text)

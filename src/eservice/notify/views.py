@@ -18,7 +18,7 @@ from eservice.cases.access import case_for_officer
 from eservice.catalog.models import Agency
 from eservice.core.clock import now
 from eservice.core.errors import NotFound, ValidationFailed
-from eservice.core.web import domain_errors, signed_in
+from eservice.core.web import domain_errors, refusal_message, signed_in
 from eservice.notify import delays, inbox, outbox
 from eservice.notify import render as templates
 from eservice.notify.models import (
@@ -42,13 +42,17 @@ def my_messages(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     preference = outbox.preference_for(user)
     if request.method == "POST":
-        outbox.set_preferences(
-            user,
-            email=request.POST.get("email") == "on",
-            sms=request.POST.get("sms") == "on",
-            language=request.POST.get("language", ""),
-        )
-        messages.success(request, _("Your choices were saved."))
+        try:
+            outbox.set_preferences(
+                user,
+                email=request.POST.get("email") == "on",
+                sms=request.POST.get("sms") == "on",
+                language=request.POST.get("language", ""),
+            )
+        except ValidationFailed as exc:  # say which choice cannot be used, and why
+            messages.error(request, refusal_message(exc))
+        else:
+            messages.success(request, _("Your choices were saved."))
         return redirect("notify:messages")
     page = Paginator(inbox.messages_of(user), 20).get_page(request.GET.get("page"))
     unread = [n.pk for n in page if n.read_at is None]
@@ -119,6 +123,7 @@ def retry(request: HttpRequest, agency: str, public_id: str) -> HttpResponse:
 def webhook(request: HttpRequest, agency: str) -> HttpResponse:
     """Set the address of the agency's system that receives case events."""
     found = _agency(request, agency, "admin")
+    before = Endpoint.objects.filter(agency=found).values_list("secret", flat=True).first()
     endpoint = outbox.set_endpoint(
         found,
         url=request.POST.get("url", ""),
@@ -126,7 +131,7 @@ def webhook(request: HttpRequest, agency: str) -> HttpResponse:
         new_secret=request.POST.get("new_secret") == "on",
     )
     messages.success(request, _("The webhook was saved."))
-    if endpoint.secret and request.POST.get("new_secret") == "on":
+    if endpoint.secret != before:  # a new endpoint gets one even without asking
         messages.info(
             request,
             _("New signing secret (shown once, keep it in your system): %(secret)s")

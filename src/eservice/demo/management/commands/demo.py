@@ -27,6 +27,9 @@ class Command(BaseCommand):
         if options["reset"]:
             self.stdout.write("Deleting all data…")
             call_command("flush", interactive=False, verbosity=0)
+            mail = Path(settings.EMAIL_FILE_PATH)
+            if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend") and mail.exists():
+                shutil.rmtree(mail)
             for folder in ("evidence", "issued"):
                 stored = Path(settings.MEDIA_ROOT) / folder
                 if settings.STORAGE_BACKEND == "local" and stored.exists():
