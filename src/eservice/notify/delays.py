@@ -150,9 +150,8 @@ def _send_notice(app: Application, notice: DelayNotice, moment: datetime) -> Non
             reason = notice.reason or _(
                 "The officer has not yet recorded the reason. The agency's supervisors have been told."
             )
-            expected = (
-                format_date(notice.expected_date) if notice.expected_date else _("not yet set")
-            )
+            # Without a date the templates leave the line out.
+            expected = format_date(notice.expected_date) if notice.expected_date else ""
         return case_context(
             app,
             language,
