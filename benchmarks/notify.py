@@ -26,8 +26,8 @@ answering 200), both on loopback. Django sends mail with the SMTP backend.
    M / 10). Then the ceiling once more on the database queue, M / 10 jobs, with
    --history finished jobs (100,000) in its table, as the queue keeps them for
    ``JOBS_KEEP_DAYS``. Floors without the queue: an SMTP send
-   with ``smtplib`` alone, a POST with ``httpx.post`` (a new client each, as
-   the channel does) and with one reused ``httpx.Client``.
+   with ``smtplib`` alone, a POST with ``httpx.post`` (a new client each) and
+   with one reused ``httpx.Client``.
 3. End to end. A producer thread writes email notifications at --rate a second
    (``outbox.create``, own transaction) while the worker runs in the main thread
    as ``eservice worker`` does (run jobs until none is due, then sleep the poll
@@ -866,7 +866,7 @@ def print_delivered(args: argparse.Namespace, d: dict[str, Any], seconds: float)
     labels = {
         "inbox": "ceiling: inbox (no I/O)",
         "email": "email over SMTP",
-        "webhook": "webhook (httpx.post)",
+        "webhook": "webhook (signed POST)",
     }
     for key, r in rows.items():
         channel, b = key.split("_", 1)
