@@ -98,11 +98,14 @@ class DatabaseBackend(Backend):
         )
         for _ in range(10):  # another worker may take the row first: try the next
             with transaction.atomic():
-                # The state test names the partial index's own condition, so SQLite uses
-                # it rather than walking every finished job kept for JOBS_KEEP_DAYS.
-                qs = Job.objects.filter(
-                    due, state__in=[Job.State.QUEUED, Job.State.RUNNING]
-                ).order_by("run_at", "id")
+                # The partial index's own condition, written literally: SQLite matches a
+                # partial index only against literals, not bound parameters, and would
+                # otherwise walk every finished job kept for JOBS_KEEP_DAYS.
+                qs = (
+                    Job.objects.filter(due)
+                    .extra(where=["\"jobs_job\".\"state\" IN ('queued', 'running')"])
+                    .order_by("run_at", "id")
+                )
                 if connection.features.has_select_for_update_skip_locked:
                     qs = qs.select_for_update(skip_locked=True)
                 job = qs.first()
