@@ -278,6 +278,7 @@ def sweep() -> int:
                 "('created', 'sending', 'temporary-failure', 'technical-failure')"
             ]
         )
+        .order_by()
         .values_list("pk", flat=True)[:1000]
     )
     count = 0
