@@ -46,7 +46,7 @@ test-browser: .venv/.synced
 
 lint: .venv/.synced
 	$(RUN) ruff check src tests benchmarks
-	$(RUN) ruff format --check src tests benchmarks || true
+	$(RUN) ruff format --check src tests benchmarks
 
 typecheck: .venv/.synced
 	$(RUN) mypy src

@@ -8,9 +8,11 @@ working directory. Production sets ``DEBUG=false``, ``SECRET_KEY``,
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
+import holidays
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -284,8 +286,25 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Bangkok")
-# Country whose public holidays the working calendar uses (holidays package code).
+# Country whose government holidays the working calendar uses (holidays package code).
 HOLIDAY_COUNTRY = env_str("HOLIDAY_COUNTRY", "TH")
+# The holidays package's categories that are days off for government offices,
+# and the holidays in them that offices work on (English names). Empty: the
+# country's own rules (core.workdays.GOVERNMENT_CALENDARS).
+HOLIDAY_CATEGORIES = env_list("HOLIDAY_CATEGORIES", [])
+HOLIDAY_WORKED = env_list("HOLIDAY_WORKED", []) if "HOLIDAY_WORKED" in os.environ else None
+try:
+    _supported = holidays.country_holidays(HOLIDAY_COUNTRY).supported_categories
+except NotImplementedError as exc:
+    raise ImproperlyConfigured(
+        f"HOLIDAY_COUNTRY {HOLIDAY_COUNTRY!r} is not a country of the holidays package"
+    ) from exc
+for _category in HOLIDAY_CATEGORIES:
+    if _category not in _supported:
+        raise ImproperlyConfigured(
+            f"HOLIDAY_CATEGORIES: {_category!r} is not a category of {HOLIDAY_COUNTRY} "
+            f"(it has {', '.join(_supported)})"
+        )
 OFFICE_OPENS = env_str("OFFICE_OPENS", "08:30")
 OFFICE_CLOSES = env_str("OFFICE_CLOSES", "16:30")
 

@@ -1,9 +1,18 @@
 """Working-time arithmetic on an agency's working calendar.
 
 Time limits in the Licensing Facilitation Act are counted in working days.
-A working day is Monday to Friday, not a public holiday of the country (from
-the ``holidays`` package, which includes Thai substitution days) and not a day
-off that the agency has configured. Working time runs only during office hours.
+A working day is Monday to Friday, not a day off of the country's government
+offices and not a day off that the agency has configured. Working time runs
+only during office hours.
+
+The country's days off come from the ``holidays`` package, which includes
+Thai substitution days and the Cabinet's special days. Government offices do
+not keep the same days as everyone else: in Thailand they work on National
+Labour Day (a day off for the private sector and banks only) and close on the
+Royal Ploughing Ceremony day (the package's ``government`` category). So
+each country names the package's categories its offices keep and the
+holidays in them that its offices work on anyway (``GOVERNMENT_CALENDARS``,
+overridden by the settings ``HOLIDAY_CATEGORIES`` and ``HOLIDAY_WORKED``).
 
 A limit of N working days ends at closing time of the Nth working day after the
 day of receipt (the day of receipt does not count, as in the Civil and
@@ -17,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
@@ -26,9 +35,56 @@ from django.conf import settings
 Unit = Literal["days", "hours"]
 
 
-@lru_cache(maxsize=8)
-def _country_holidays(country: str) -> holidays_lib.HolidayBase:
-    return holidays_lib.country_holidays(country)
+@dataclass(frozen=True)
+class HolidayRules:
+    """Which of the ``holidays`` package's days a country's government offices keep."""
+
+    # The package's categories whose days are days off for government offices.
+    categories: tuple[str, ...]
+    # Holidays in those categories that offices work on, by their English
+    # name in the package; their substitution days ("… (in lieu)") go too.
+    worked: tuple[str, ...] = ()
+
+
+GOVERNMENT_CALENDARS: dict[str, HolidayRules] = {
+    # Thailand: the public holidays and the government-only Royal Ploughing
+    # Ceremony; National Labour Day is a day off for the private sector only.
+    "TH": HolidayRules(categories=("public", "government"), worked=("National Labor Day",)),
+}
+_IN_LIEU = " (in lieu)"
+
+
+def holiday_rules(country: str) -> HolidayRules:
+    """The rules for ``country``: the settings' if they set any, else the country's own."""
+    rules = GOVERNMENT_CALENDARS.get(country, HolidayRules(categories=("public",)))
+    categories = tuple(getattr(settings, "HOLIDAY_CATEGORIES", ()) or ()) or rules.categories
+    worked = getattr(settings, "HOLIDAY_WORKED", None)
+    return HolidayRules(categories, rules.worked if worked is None else tuple(worked))
+
+
+@lru_cache(maxsize=256)
+def _days_off(country: str, rules: HolidayRules, year: int) -> dict[date, str]:
+    """The days off of ``year`` with their English names (several joined by "; ")."""
+    found = holidays_lib.country_holidays(
+        country, years=year, categories=rules.categories, language="en_US"
+    )
+    out: dict[date, str] = {}
+    for day, name in found.items():
+        kept = [
+            part
+            for part in name.split("; ")
+            if part not in rules.worked and part.removesuffix(_IN_LIEU) not in rules.worked
+        ]
+        if kept:
+            out[day] = "; ".join(kept)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _local_names(country: str, categories: tuple[str, ...], year: int, language: str) -> Any:
+    return holidays_lib.country_holidays(
+        country, years=year, categories=categories, language=language
+    )
 
 
 def _parse_hhmm(value: str) -> time:
@@ -45,6 +101,7 @@ class WorkingCalendar:
     closes: time
     country: str
     extra_days_off: frozenset[date] = field(default_factory=frozenset)
+    rules: HolidayRules = HolidayRules(categories=("public",))
 
     @classmethod
     def default(cls, extra_days_off: Iterable[date] = ()) -> WorkingCalendar:
@@ -55,6 +112,7 @@ class WorkingCalendar:
             closes=_parse_hhmm(settings.OFFICE_CLOSES),
             country=settings.HOLIDAY_COUNTRY,
             extra_days_off=frozenset(extra_days_off),
+            rules=holiday_rules(settings.HOLIDAY_COUNTRY),
         )
 
     @property
@@ -64,16 +122,20 @@ class WorkingCalendar:
             self.opens.hour * 60 + self.opens.minute
         )
 
-    def holiday_name(self, day: date) -> str | None:
-        """Return the public holiday's name for the day, or None."""
-        name = _country_holidays(self.country).get(day)
-        return str(name) if name else None
+    def holiday_name(self, day: date, language: str = "en") -> str | None:
+        """Return the name of the government holiday on the day (Thai with ``th``), or None."""
+        if day not in _days_off(self.country, self.rules, day.year):
+            return None
+        if language == "en":
+            return _days_off(self.country, self.rules, day.year)[day]
+        local = _local_names(self.country, self.rules.categories, day.year, language)
+        return str(local.get(day) or _days_off(self.country, self.rules, day.year)[day])
 
     def is_working_day(self, day: date) -> bool:
         """Return whether officers work on this day."""
         if day.weekday() >= 5 or day in self.extra_days_off:
             return False
-        return day not in _country_holidays(self.country)
+        return day not in _days_off(self.country, self.rules, day.year)
 
     def next_working_day(self, day: date) -> date:
         """Return the first working day strictly after ``day``."""
