@@ -51,25 +51,37 @@ def test_a_section_slug_is_a_url_segment() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "numbers", "hint"),
+    ("text", "numbers", "after"),
     [
-        ("มาตรา 65 ทวิ ประมวลรัษฎากร", ["65 ทวิ"], "ประมวลรัษฎากร"),
+        ("มาตรา 65 ทวิ ประมวลรัษฎากร", ["65 ทวิ"], " ประมวลรัษฎากร"),
         ("ม.65ทวิ", ["65 ทวิ"], ""),
-        ("section 44 Building Control Act", ["44"], "Building Control Act"),
-        ("Building Control Act s. 44", ["44"], "Building Control Act"),
-        ("มาตรา ๑๒๐๘ แห่งประมวลกฎหมายแพ่งและพาณิชย์", ["1208"], "ประมวลกฎหมายแพ่งและพาณิชย์"),
-        ("มาตรา 31, 32 และ 33 พ.ร.บ.การสาธารณสุข", ["31", "32", "33"], "พ.ร.บ.การสาธารณสุข"),
+        ("section 44 Building Control Act", ["44"], " Building Control Act"),
+        ("Building Control Act s. 44", ["44"], ""),
+        ("มาตรา ๑๒๐๘ แห่งประมวลกฎหมายแพ่งและพาณิชย์", ["1208"], " แห่งประมวลกฎหมายแพ่งและพาณิชย์"),
+        ("มาตรา 31, 32 และ 33 พ.ร.บ.การสาธารณสุข", ["31", "32", "33"], " พ.ร.บ.การสาธารณสุข"),
         ("มาตรา 31 ถึง 34", ["31", "32", "33", "34"], ""),
-        ("section 12 bis of the Revenue Code", ["12 ทวิ"], "the Revenue Code"),
+        ("section 12 bis of the Revenue Code", ["12 ทวิ"], " of the Revenue Code"),
         ("มาตรา 1111/1", ["1111/1"], ""),
+        # A paragraph, subsection or item belongs to the reference; the law follows it.
+        ("มาตรา 40 (2) แห่งประมวลรัษฎากร ของพนักงาน", ["40"], " แห่งประมวลรัษฎากร ของพนักงาน"),
+        ("มาตรา 40 (2) และมาตรา 50 ทวิ แห่งประมวลรัษฎากร", ["40", "50 ทวิ"], " แห่งประมวลรัษฎากร"),
+        ("มาตรา 81 (1) (ก) แห่ง", ["81"], " แห่ง"),
+        ("มาตรา 91/2 วรรคหนึ่ง (5) ป.รัษฎากร", ["91/2"], " ป.รัษฎากร"),
+        ("มาตรา 40(2)ประกอบมาตรา 50 ทวิ", ["40", "50 ทวิ"], ""),
+        ("มาตรา 65 ทวิแห่งประมวลรัษฎากร", ["65 ทวิ"], "แห่งประมวลรัษฎากร"),
+        ("sections 40(2) and 50 bis of the Revenue Code", ["40", "50 ทวิ"], " of the Revenue Code"),
+        ("section 4 paragraph two", ["4"], ""),
+        # A number after "และ" followed by a unit is a quantity, not a section.
+        ("ตามมาตรา 40 และ 2 ปีต่อมา", ["40"], " และ 2 ปีต่อมา"),
+        ("มาตรา 5 ฉบับนี้", ["5"], " ฉบับนี้"),
     ],
 )
-def test_references_are_found_with_the_law_they_name(
-    text: str, numbers: list[str], hint: str
+def test_references_are_found_with_their_numbers_and_where_they_end(
+    text: str, numbers: list[str], after: str
 ) -> None:
     (ref,) = find_references(text)
     assert ref.numbers == numbers
-    assert ref.law_hint == hint
+    assert text[ref.end :] == after
 
 
 def test_a_question_without_a_section_has_no_reference() -> None:

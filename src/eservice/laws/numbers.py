@@ -15,6 +15,14 @@ from dataclasses import dataclass
 
 from pythainlp.util import thai_digit_to_arabic_digit
 
+_THAI_DIGIT = re.compile("[๐-๙]")
+
+
+def arabic_digits(text: str) -> str:
+    """``text`` with Thai digits as Arabic digits (the same length); quick when it has none."""
+    return thai_digit_to_arabic_digit(text) if _THAI_DIGIT.search(text) else text
+
+
 # Pali ordinals used as section suffixes, in order (ทวิ = 2nd, ...).
 ORDINALS = [
     "ทวิ",
@@ -52,16 +60,38 @@ _LATIN = {"bis": "ทวิ", "ter": "ตรี", "quater": "จัตวา", "
 _ORDINAL_INDEX = {name: i + 2 for i, name in enumerate(ORDINALS)}
 # Longest first, so that สัตตรส is not read as สัตต.
 _ORDINAL_RX = "|".join(sorted([*ORDINALS, *_LATIN], key=len, reverse=True))
-_NUMBER = rf"\d+(?:\s*/\s*\d+)?(?:\s*(?:{_ORDINAL_RX})(?![\u0E00-\u0E7F]))?(?:\s*/\s*\d+)?"
+# An ordinal is not the start of a Thai word ("มาตรา 5 ฉบับ" is section 5),
+# but may run into the word that follows it ("มาตรา 65 ทวิแห่งประมวลรัษฎากร").
+_AFTER_ORDINAL = r"(?![\u0E00-\u0E7F])|(?=แห่ง|ของ|และ|หรือ|วรรค|ประกอบ|ถึง|กับ|ตาม|ใน|พระราช|ประมวล)"
+_NUMBER = rf"\d+(?:\s*/\s*\d+)?(?:\s*(?:{_ORDINAL_RX})(?:{_AFTER_ORDINAL}))?(?:\s*/\s*\d+)?"
 _NUMBER_RX = re.compile(rf"^(\d+)(?:/(\d+))?(?: ({_ORDINAL_RX}))?(?:/(\d+))?$")
 _PREFIX = r"(?:มาตรา|ม\s*\.|sections?|secs?\s*\.?|ss?\s*\.|§+)"
+# What may follow a number inside one reference: a paragraph, subsection or
+# item ("มาตรา 40 (2)", "มาตรา 91/2 วรรคหนึ่ง", "มาตรา 81 (1) (ก)",
+# "section 40(2)(a)"). The section is the unit the catalog keeps.
+_QUALIFIER = (
+    r"(?:\s*\(\s*(?:\d{1,3}|[ก-ฮ]|[a-z]{1,4})\s*\)"
+    r"|\s*วรรค\s*(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|แรก|ท้าย|\d{1,2})"
+    r"|\s*อนุมาตรา\s*\(?\s*\d{1,3}\s*\)?"
+    r"|\s*(?:paragraph|para\s*\.|subsection|sub-section)\s*\(?\s*(?:\d{1,2}|one|two|three|four|five)\s*\)?)*"
+)
+_JOIN = r"(?:,|และ|หรือ|ถึง|ประกอบ(?:กับ)?|กับ|and|or|to|with|-|–)"
+# A bare number after a joiner is a section only if no unit follows it
+# ("มาตรา 40 และ 50" but not "มาตรา 40 และ 2 ปี").
+_NOT_A_QUANTITY = (
+    r"(?!\s*(?:ปี|เดือน|วัน|สัปดาห์|ชั่วโมง|นาที|บาท|สตางค์|คน|ราย|ครั้ง|ฉบับ|แปลง|ไร่|"
+    r"ล้าน|แสน|หมื่น|พัน|ร้อย|เปอร์เซ็นต์|%|years?\b|months?\b|days?\b|baht\b|"
+    r"people\b|persons?\b|times\b|percent\b))"
+)
+_NEXT = rf"(?:{_PREFIX}\s*{_NUMBER}|{_NUMBER}{_NOT_A_QUANTITY}){_QUALIFIER}"
 _REFERENCE = re.compile(
-    rf"{_PREFIX}\s*(?P<first>{_NUMBER})"
-    rf"(?P<more>(?:\s*(?:,|และ|หรือ|ถึง|and|or|to|-|–)\s*(?:มาตรา\s*)?{_NUMBER})*)",
+    rf"{_PREFIX}\s*(?P<first>{_NUMBER}){_QUALIFIER}(?P<more>(?:\s*{_JOIN}\s*{_NEXT})*)",
     re.IGNORECASE,
 )
-_MORE = re.compile(rf"(,|และ|หรือ|ถึง|and|or|to|-|–)\s*(?:มาตรา\s*)?({_NUMBER})", re.IGNORECASE)
-_HINT_LEAD = re.compile(r"^[\s,;:(]*(?:แห่ง|ของ|of|in)?\s*", re.IGNORECASE)
+_MORE = re.compile(
+    rf"({_JOIN})\s*(?:{_PREFIX}\s*(?P<named>{_NUMBER})|(?P<bare>{_NUMBER}){_NOT_A_QUANTITY})",
+    re.IGNORECASE,
+)
 _RANGE_WORDS = {"ถึง", "to", "-", "–"}
 _MAX_RANGE = 50
 
@@ -75,19 +105,28 @@ def normalize_number(text: str) -> str:
 
     Raises BadNumber when ``text`` is not a section number.
     """
-    text = thai_digit_to_arabic_digit(text or "").strip()
-    text = re.sub(rf"^{_PREFIX}\s*", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s*/\s*", "/", text)
-    text = re.sub(rf"(\d)\s*({_ORDINAL_RX})", r"\1 \2", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s+", " ", text)
-    for latin, thai in _LATIN.items():
-        text = re.sub(rf"\b{latin}\b", thai, text, flags=re.IGNORECASE)
+    text = arabic_digits(text or "").strip()
+    if text.isdigit() and text.isascii():
+        return text  # the usual case, at once
+    text = _LEAD_PREFIX.sub("", text)
+    text = _SLASH.sub("/", text)
+    text = _ORDINAL_GAP.sub(r"\1 \2", text)
+    text = _SPACES.sub(" ", text)
+    text = _LATIN_RX.sub(lambda m: _LATIN[m.group().lower()], text)
     if _NUMBER_RX.match(text):
         return text
     # Named schedules such as "บัญชีอัตราอากรแสตมป์ 1" are kept as written.
-    if re.fullmatch(r"[\u0E00-\u0E7Fa-zA-Z][\u0E00-\u0E7F\w .]*\d*", text) and len(text) <= 100:
+    if _SCHEDULE.fullmatch(text) and len(text) <= 100:
         return text
     raise BadNumber(text)
+
+
+_LEAD_PREFIX = re.compile(rf"^{_PREFIX}\s*", re.IGNORECASE)
+_SLASH = re.compile(r"\s*/\s*")
+_ORDINAL_GAP = re.compile(rf"(\d)\s*({_ORDINAL_RX})", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_LATIN_RX = re.compile(rf"\b(?:{'|'.join(_LATIN)})\b", re.IGNORECASE)
+_SCHEDULE = re.compile(r"[\u0E00-\u0E7Fa-zA-Z][\u0E00-\u0E7F\w .]*\d*")
 
 
 def slug(number: str) -> str:
@@ -111,18 +150,19 @@ def sort_key(number: str) -> str:
 
 @dataclass
 class SectionRef:
-    """Numbers found in a text, with the words around them that may name the law."""
+    """Section numbers found in a text, and where: ``end`` is past the last
+    number's paragraph or item ("มาตรา 40 (2)"), where the law's name may follow."""
 
     numbers: list[str]
     start: int
     end: int
-    law_hint: str = ""
 
 
 def _expand(first: str, more: str) -> list[str]:
     numbers = [normalize_number(first)]
-    for joiner, number in _MORE.findall(more):
-        number = normalize_number(number)
+    for match in _MORE.finditer(more):
+        joiner = match.group(1)
+        number = normalize_number(match.group("named") or match.group("bare"))
         previous = numbers[-1]
         if (
             joiner.lower() in _RANGE_WORDS
@@ -137,23 +177,14 @@ def _expand(first: str, more: str) -> list[str]:
 
 
 def find_references(text: str) -> list[SectionRef]:
-    """Find the section references in ``text``.
-
-    Each reference carries the text that follows it, up to the next reference,
-    as ``law_hint`` ("มาตรา 65 ทวิ ประมวลรัษฎากร" -> "ประมวลรัษฎากร"); when
-    nothing follows, the text before it (``Building Control Act section 44``).
-    """
-    text = thai_digit_to_arabic_digit(text or "")
+    """Find the section references in ``text`` (which law each names is read by
+    ``eservice.laws.citations``)."""
+    text = arabic_digits(text or "")
     found = []
-    matches = list(_REFERENCE.finditer(text))
-    for i, match in enumerate(matches):
+    for match in _REFERENCE.finditer(text):
         try:
             numbers = _expand(match.group("first"), match.group("more") or "")
         except BadNumber:
             continue
-        after_end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        after = _HINT_LEAD.sub("", text[match.end() : after_end]).strip(" ,;:()?")
-        before_start = matches[i - 1].end() if i > 0 else 0
-        before = text[before_start : match.start()].strip(" ,;:()?")
-        found.append(SectionRef(numbers, match.start(), match.end(), after or before))
+        found.append(SectionRef(numbers, match.start(), match.end()))
     return found

@@ -1,9 +1,12 @@
 """Words of Thai and English legal text, for indexing and for queries.
 
 Thai is written without spaces between words, so text is segmented with
-PyThaiNLP's ``newmm`` over its dictionary plus a dictionary of legal terms
+the ``newmm`` algorithm (maximal matching over Thai character clusters) over
+PyThaiNLP's dictionary plus a dictionary of legal terms
 (``data/legal_terms.txt``), which keeps terms such as ``ผู้ค้ำประกัน`` or
-``ภาษีเงินได้บุคคลธรรมดา`` whole. A compound is also split into the
+``ภาษีเงินได้บุคคลธรรมดา`` whole. The segmenting is done by ``nlpo3``,
+PyThaiNLP's Rust implementation of ``newmm``: the same words, about five
+times faster, which a question of 20,000 characters needs. A compound is also split into the
 dictionary words it is made of, so a query for ``ค้ำประกัน`` finds
 ``ผู้ค้ำประกัน``. Thai digits become Arabic digits, English is lower-cased
 and plural ``s`` is dropped, and stopwords are left out.
@@ -11,18 +14,21 @@ and plural ``s`` is dropped, and stopwords are left out.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 import unicodedata
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+import nlpo3
 import yaml
 from pythainlp.corpus import thai_stopwords, thai_words
-from pythainlp.tokenize import word_tokenize
-from pythainlp.util import Trie, thai_digit_to_arabic_digit
 
 from eservice.catalog.search import EN_STOPWORDS, WORD
+from eservice.laws.numbers import arabic_digits
 
 DATA = Path(__file__).parent / "data"
 MAX_TERM_LENGTH = 64
@@ -105,8 +111,26 @@ def _dictionary() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _trie() -> Trie:
-    return Trie(_dictionary())
+def _segmenter() -> str:
+    """Load the dictionary into nlpo3 (which reads it from a file) and return its name."""
+    content = "\n".join(sorted(_dictionary())).encode("utf-8")
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"eservice-words-{digest}.txt"
+    if not path.exists():
+        fd, partial = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+        os.replace(partial, path)  # atomic: another process may be writing it too
+    name = f"eservice-{digest}"
+    message, loaded = nlpo3.load_dict(str(path), name)
+    if not loaded:
+        raise RuntimeError(f"the word dictionary did not load: {message}")
+    return name
+
+
+def segment(text: str) -> list[str]:
+    """Split ``text`` into words and the runs of other characters between them."""
+    return nlpo3.segment(text, _segmenter())
 
 
 @lru_cache(maxsize=1)
@@ -123,8 +147,20 @@ def synonyms() -> dict[str, list[str]]:
 
 def normalize(text: str) -> str:
     """NFC, Arabic digits, lower case, single spaces."""
-    text = unicodedata.normalize("NFC", thai_digit_to_arabic_digit(text or ""))
+    text = unicodedata.normalize("NFC", arabic_digits(text or ""))
     return _SPACES.sub(" ", text).strip().lower()
+
+
+# Characters that are not text: lone surrogates (half of a character, which
+# no encoding can store), NUL and the other control characters but tab and
+# line breaks.
+_NOT_TEXT = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def unsafe_character(text: str) -> int | None:
+    """The position of the first character of ``text`` that is not text, or None."""
+    found = _NOT_TEXT.search(text)
+    return found.start() if found else None
 
 
 def _stem(word: str) -> str:
@@ -173,26 +209,27 @@ def parts(word: str) -> tuple[str, ...]:
     return tuple(word[a:b] for a, b in pairwise(cuts))
 
 
-def words(text: str) -> list[str]:
-    """Segment ``text`` into normalized words, stopwords left out, in order."""
+def words(text: str, *, normalized: bool = False) -> list[str]:
+    """Segment ``text`` into normalized words, stopwords left out, in order.
+
+    ``normalized``: ``text`` is already ``normalize``'s (a long question is
+    normalized once)."""
     out = []
-    for segment in word_tokenize(
-        normalize(text), custom_dict=_trie(), engine="newmm", keep_whitespace=False
-    ):
-        for token in WORD.findall(segment):
-            if len(token) > MAX_TERM_LENGTH or token in _EN_STOPWORDS:
-                continue
-            if token in _stopwords():
-                continue
-            if len(token) < 2 and not token.isdigit():
-                continue  # a lone letter: a fragment of an abbreviation such as พ.ร.บ.
-            out.append(_stem(token))
+    stopwords = _stopwords()
+    # One pass of the word pattern over the pieces joined by a character that
+    # is not a word's, rather than one pass per piece.
+    for token in WORD.findall("\x00".join(segment(text if normalized else normalize(text)))):
+        if len(token) > MAX_TERM_LENGTH or token in _EN_STOPWORDS or token in stopwords:
+            continue
+        if len(token) < 2 and not token.isdigit():
+            continue  # a lone letter: a fragment of an abbreviation such as พ.ร.บ.
+        out.append(_stem(token))
     return out
 
 
-def query_words(text: str) -> list[str]:
+def query_words(text: str, *, normalized: bool = False) -> list[str]:
     """The words of a query: as ``words``, question words left out."""
-    return [w for w in words(text) if w not in QUESTION_WORDS]
+    return [w for w in words(text, normalized=normalized) if w not in QUESTION_WORDS]
 
 
 def index_terms(text: str) -> list[str]:
