@@ -39,6 +39,11 @@ FILE_SCHEMA: dict[str, Any] = {
                     "code": _CODE,
                     "title": {**_BILINGUAL, "properties": {"th": _TEXT, "en": _TEXT}},
                     "short_title": _BILINGUAL,
+                    "aliases": {
+                        "type": "array",
+                        "items": {"type": "string", "minLength": 3, "maxLength": 200},
+                        "maxItems": 20,
+                    },
                     "type": {"enum": LAW_TYPES},
                     "year": _YEAR,
                     "status": _STATUS,

@@ -78,6 +78,7 @@ class LawData:
     source: str
     short_title_th: str = ""
     short_title_en: str = ""
+    aliases: list[str] = field(default_factory=list)
     year_be: int | None = None
     agency_code: str = ""
     amendments: list[dict[str, Any]] = field(default_factory=list)
@@ -221,6 +222,7 @@ def parse_agency(data: Any, filename: str) -> tuple[list[LawData], list[str]]:
             title_en=raw["title"].get("en", ""),
             short_title_th=(raw.get("short_title") or {}).get("th", ""),
             short_title_en=(raw.get("short_title") or {}).get("en", ""),
+            aliases=[normalize_title(a) for a in raw.get("aliases", [])],
             law_type=raw["type"],
             status=raw["status"],
             year_be=raw.get("year"),
@@ -370,6 +372,7 @@ def parse_corpus(items: list[Any], filename: str, source: str) -> tuple[list[Law
                 title_en=meta.get("en", ""),
                 short_title_th=(meta.get("short") or {}).get("th", ""),
                 short_title_en=(meta.get("short") or {}).get("en", ""),
+                aliases=list(meta.get("aliases") or []),
                 law_type=meta.get("type") or _guess_type(name),
                 status=meta.get("status", LawStatus.IN_FORCE),
                 year_be=int(year.group(1)) if year else None,
@@ -431,6 +434,7 @@ def save(laws: list[LawData]) -> ImportReport:
             "title_en": data.title_en,
             "short_title_th": data.short_title_th,
             "short_title_en": data.short_title_en,
+            "aliases": data.aliases,
             "title_key": data.key,
             "law_type": data.law_type,
             "year_be": data.year_be,

@@ -40,6 +40,9 @@ class Law(models.Model):
     title_en = models.CharField(max_length=500, blank=True)
     short_title_th = models.CharField(max_length=200, blank=True)
     short_title_en = models.CharField(max_length=200, blank=True)
+    # Other names people use for the law ("กฎหมายแพ่ง", "ประมวลแพ่ง"), in any
+    # language: a reference naming the law by one of them finds it.
+    aliases = models.JSONField(default=list, blank=True)
     # The Thai title normalized (digits, spaces) to match legal bases and references.
     title_key = models.CharField(max_length=500, unique=True)
     law_type = models.CharField(max_length=32, choices=LawType.choices)
@@ -172,6 +175,29 @@ class SearchDoc(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.law_id or ''} {self.section_id or self.service_code}"
+
+
+class Posting(models.Model):
+    """A word of a document in PostgreSQL's search index, with its BM25F weight.
+
+    Written and read only by ``backends.PostgresBackend``'s SQL, which creates the
+    table (the term in byte order, a covering index, rows deleted with their
+    document); on SQLite the table does not exist. It is a model so that Django
+    knows the table, and empties it with the documents between tests.
+    """
+
+    pk = models.CompositePrimaryKey("term", "doc")
+    term = models.TextField()
+    doc = models.ForeignKey(
+        SearchDoc, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    weight = models.FloatField()
+
+    class Meta:
+        db_table = "laws_posting"
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.doc_id}"
 
 
 class IndexState(models.Model):
