@@ -14,10 +14,11 @@ service    name, output document        its laws' titles    description
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 
 from eservice.laws.backends import Row, backend
 from eservice.laws.models import IndexState, Law, Reference, SearchDoc
@@ -37,10 +38,16 @@ def _fill(doc: SearchDoc, title: str, law: str, body: str) -> SearchDoc:
 
 
 def bump() -> None:
-    """Mark cached statistics (document frequencies, field lengths) stale."""
-    updated = IndexState.objects.filter(pk=1).update(generation=F("generation") + 1)
+    """Mark what processes cache of the index (words, lengths, law names) stale.
+
+    The generation is a new random number, not the next one: a change rolled
+    back must not leave a later change with the same generation as the caches
+    built while it was visible.
+    """
+    generation = secrets.randbits(62) + 1
+    updated = IndexState.objects.filter(pk=1).update(generation=generation)
     if not updated:
-        IndexState.objects.get_or_create(pk=1)
+        IndexState.objects.update_or_create(pk=1, defaults={"generation": generation})
 
 
 def generation() -> int:
@@ -49,7 +56,7 @@ def generation() -> int:
 
 
 def _rows(docs: Iterable[SearchDoc]) -> list[Row]:
-    return [Row(d.pk, d.title_terms, d.law_terms, d.body_terms) for d in docs]
+    return [Row(d.pk, d.title_terms, d.law_terms, d.body_terms, d.kind) for d in docs]
 
 
 @transaction.atomic
@@ -77,7 +84,9 @@ def index_laws(law_ids: list[int]) -> int:
             docs.append(_fill(doc, "", titles, f"{section.text_th}\n{section.text_en}"))
     created = SearchDoc.objects.bulk_create(docs, batch_size=500)
     _count_citations()
-    backend().replace(_rows(created), delete=old)
+    engine = backend()
+    engine.replace(_rows(created), delete=old)
+    engine.prune()  # the documents of sections deleted by a new import of their law
     bump()
     return len(created)
 

@@ -1,32 +1,43 @@
-"""One search over laws, sections and services.
+"""One search over laws, sections and services, for a few words or a whole case.
 
-1. The query is read: section references ("มาตรา 65 ทวิ ประมวลรัษฎากร",
-   "section 44 Building Control Act") are taken out and looked up directly;
-   the rest is segmented into words (``eservice.laws.text``), with the parts
-   of compounds and the legal terms for everyday words added at lower weight.
+1. The question is read (``read_query``). Section references and the laws
+   they name (``eservice.laws.citations``: "มาตรา 40 (2) แห่งประมวลรัษฎากร")
+   are looked up directly. The rest is segmented into words
+   (``eservice.laws.text``), with the parts of compounds and the legal terms
+   for everyday words added at lower weight. A word the question repeats
+   weighs more (BM25's query-term frequency). A long question, with more
+   than ``MAX_TERMS`` distinct words (the facts of a case, up to
+   ``MAX_QUERY`` characters), is searched by its ``MAX_TERMS`` most telling
+   words: weight times inverse document frequency, with the words of its
+   last part weighing more, since people put what they ask, and the
+   sections they think apply, after the facts.
 2. The full-text backend (SQLite FTS5 or PostgreSQL, ``backends``) returns
-   the best few hundred candidates by its own ranking.
-3. The candidates are scored again, the same way on both backends:
-   BM25F over the three fields (title, law title, text) with field weights,
-   a boost for sections other sections cite, a share of a strong section's
-   score passed to the sections it cites and that cite it, and a bonus when
-   query words stand close together in the text.
+   the best hundred candidates by its own ranking.
+3. The candidates are scored again, the same way on both backends and with
+   NumPy over all of them at once: BM25F over the three fields (title, law
+   title, text) with field weights, a word that starts longer words also
+   counting those at half weight, a boost for sections other sections cite,
+   a share of a strong section's score passed to the sections it cites and
+   that cite it, and a bonus when query words stand close together.
+4. Snippets are built for the page shown only.
 
-``Ranking`` turns each of these on or off, so the benchmark
-(benchmarks/laws.py) can measure each one.
+``Ranking`` turns each feature on or off, so the benchmark (benchmarks/laws.py)
+can measure each one.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from functools import lru_cache
 from threading import Lock
 from typing import Any
 
+import numpy as np
 from django.db.models import Avg, Count
 from django.urls import reverse
 from django.utils.html import escape
@@ -34,12 +45,18 @@ from django.utils.safestring import SafeString, mark_safe
 
 from eservice.laws import index
 from eservice.laws.backends import Filters, Term, backend
+from eservice.laws.citations import Citation, LawNames, law_names, read_citations
 from eservice.laws.models import Law, Reference, SearchDoc, Section
-from eservice.laws.numbers import find_references
+from eservice.laws.numbers import arabic_digits
 from eservice.laws.text import _THAI, normalize, parts, query_words, synonyms, words
 
-MAX_QUERY = 300
+MAX_QUERY = 50_000  # characters of a question; longer is refused, never cut
+MAX_TERMS = 32  # distinct words a long question is searched by
+MAX_EXPANSIONS = 16  # added terms (synonyms, compound parts) kept for a long question
+MAX_NAMED = 200  # sections named in a question that are listed first
 K1, B = 1.2, 0.75
+K3 = 1.2  # saturation of a word repeated in the question
+FIELDS = ("title", "law", "body")
 FIELD_WEIGHTS = {"title": 3.0, "law": 0.6, "body": 1.0}
 PLAIN_WEIGHTS = {"title": 1.0, "law": 1.0, "body": 1.0}
 PART_WEIGHT = 0.35
@@ -50,7 +67,18 @@ XREF_SHARE = 0.15
 XREF_FROM = 5
 PROXIMITY = 0.1
 PROXIMITY_WINDOW = 4
+TAIL_SHARE = 0.2  # the last fifth of a long question's words ...
+TAIL_BOOST = 1.5  # ... weigh this much more when its words are chosen
+PLACE_SHARE = 0.5  # a section named without a law is kept if it fits half as well as the best
 SNIPPET_CHARS = 180
+
+
+class QueryTooLong(ValueError):
+    """A question longer than ``MAX_QUERY`` characters."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__(f"{length} characters, at most {MAX_QUERY}")
+        self.length = length
 
 
 @dataclass(frozen=True)
@@ -63,6 +91,8 @@ class Ranking:
     cross_references: bool = True
     proximity: bool = True
     candidates: int = 100
+    max_terms: int = MAX_TERMS
+    tail_boost: float = TAIL_BOOST
 
 
 FULL = Ranking()
@@ -89,6 +119,9 @@ class Query:
     text: str
     terms: list[QueryTerm]
     sections: list[Section] = field(default_factory=list)
+    # Sections named without a law, per reference: only those that fit the
+    # question's words best are kept, best first.
+    unplaced: list[list[int]] = field(default_factory=list)
 
 
 @dataclass
@@ -118,100 +151,188 @@ class Results:
     total: int
 
 
+# --- what the index holds, cached per index generation ---------------------------
+
+
+class _Vocabulary:
+    """Every word of the index with the number of documents holding it, sorted,
+    so that the words a prefix starts are one range of ids."""
+
+    def __init__(self, pairs: Sequence[tuple[str, int]]) -> None:
+        pairs = sorted(pairs)
+        self.words = [w for w, _ in pairs]
+        self.ids = {w: i for i, w in enumerate(self.words)}
+        self.cumulative = [0]
+        for _, df in pairs:
+            self.cumulative.append(self.cumulative[-1] + df)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def span(self, term: QueryTerm) -> tuple[int, int]:
+        """Ids of the words ``term`` finds: itself, and for a prefix the words it starts."""
+        if term.prefix:
+            lo = bisect_left(self.words, term.text)
+            return lo, bisect_left(self.words, term.text + "\U0010ffff", lo)
+        i = self.ids.get(term.text)
+        return (i, i + 1) if i is not None else (0, 0)
+
+    def df(self, term: QueryTerm) -> int:
+        """Documents holding the term; for a prefix, summed over the words it starts
+        (an over-count when one document holds several of them)."""
+        lo, hi = self.span(term)
+        return self.cumulative[hi] - self.cumulative[lo]
+
+
+@dataclass
+class _State:
+    generation: int
+    vocabulary: _Vocabulary
+    n: int  # documents
+    avg: dict[str, dict[str, float]]  # kind -> field -> average length
+    names: LawNames | None = None
+    # Parsed documents, kept for this generation: the same sections come up
+    # again and again.
+    parsed: dict[int, _Doc] = field(default_factory=dict)
+
+
+_lock = Lock()
+_state: list[_State] = []
+
+
+def _index_state() -> _State:
+    gen = index.generation()
+    with _lock:
+        if _state and _state[0].generation == gen:
+            return _state[0]
+    avg: dict[str, dict[str, float]] = {}
+    for row in SearchDoc.objects.values("kind").annotate(
+        title=Avg("title_len"), law=Avg("law_len"), body=Avg("body_len"), n=Count("id")
+    ):
+        avg[row["kind"]] = {
+            "title": max(1.0, row["title"] or 0.0),
+            "law": max(1.0, row["law"] or 0.0),
+            "body": max(1.0, row["body"] or 0.0),
+        }
+    state = _State(gen, _Vocabulary(backend().vocabulary()), SearchDoc.objects.count(), avg)
+    with _lock:
+        _state[:] = [state]
+    return state
+
+
+def _names(state: _State) -> LawNames:
+    if state.names is None:
+        state.names = law_names(state.generation)
+    return state.names
+
+
 # --- reading the query -----------------------------------------------------------
 
 
-def _law_candidates(hint: str) -> list[tuple[float, Law]]:
-    """Laws whose titles hold the words of ``hint``, best first (score 0..1)."""
-    wanted = set(words(hint))
-    if not wanted:
-        return []
-    scored: list[tuple[float, Law]] = []
-    for doc in SearchDoc.objects.filter(kind=SearchDoc.Kind.LAW).select_related("law"):
-        have = set(doc.title_terms.split())
-        share = sum(1 for w in wanted if w in have) / len(wanted)
-        if share >= 0.5 and doc.law is not None:
-            scored.append((share, doc.law))
-    return sorted(scored, key=lambda x: (-x[0], x[1].status == "repealed", x[1].title_th))
+def _qtf(count: int) -> float:
+    return count * (K3 + 1) / (K3 + count)
 
 
-def resolve_sections(text: str) -> tuple[list[Section], str]:
-    """Sections named in ``text`` and the text left once references and law names are out."""
+def _idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+
+
+def _sections(citations: list[Citation]) -> tuple[list[Section], list[list[int]]]:
+    """The sections the citations name, in the order named; and those named without a law."""
     found: list[Section] = []
-    rest = text
-    for ref in find_references(text):
-        laws = _law_candidates(ref.law_hint) if ref.law_hint else []
-        best = [law for score, law in laws if score == laws[0][0]] if laws else []
-        qs = Section.objects.filter(number__in=ref.numbers).select_related("law")
-        if best:
-            qs = qs.filter(law__in=best)
-            rest = rest.replace(ref.law_hint, " ")
+    seen: set[int] = set()
+    unplaced: list[list[int]] = []
+    # The same reference written again names nothing new.
+    unique: dict[tuple[tuple[str, ...], tuple[int, ...] | None], Citation] = {}
+    for c in citations:
+        unique.setdefault((tuple(c.numbers), None if c.laws is None else tuple(c.laws)), c)
+    citations = list(unique.values())
+    # At most MAX_NAMED sections are listed, so the first MAX_NAMED numbers are enough.
+    wanted = list(dict.fromkeys(n for c in citations if c.laws != [] for n in c.numbers))
+    wanted = wanted[:MAX_NAMED]
+    by_number: dict[str, list[Section]] = {}
+    if wanted:  # one query for every citation
+        for section in Section.objects.filter(number__in=sorted(wanted)).select_related("law"):
+            by_number.setdefault(section.number, []).append(section)
+    for citation in citations:
+        if citation.laws == []:
+            continue  # a law the catalog does not have
+        best = citation.laws or []
+        named = [
+            s
+            for number in citation.numbers
+            for s in by_number.get(number, [])
+            if citation.laws is None or s.law_id in best
+        ]
         sections = sorted(
-            qs,
+            named,
             key=lambda s: (
-                ref.numbers.index(s.number),
+                citation.numbers.index(s.number),
+                best.index(s.law_id) if s.law_id in best else 0,
                 s.law.status == "repealed",
-                best.index(s.law) if s.law in best else 0,
                 s.law.title_th,
             ),
         )
-        found += [s for s in sections if s not in found]
-    refs = find_references(rest)
-    for ref in reversed(refs):
-        rest = rest[: ref.start] + " " + rest[ref.end :]
-    return found, rest
+        new = [s for s in sections if s.pk not in seen][: MAX_NAMED - len(found)]
+        seen.update(s.pk for s in new)
+        found += new
+        if citation.laws is None and len(new) > 1:
+            unplaced.append([s.pk for s in new])
+        if len(found) >= MAX_NAMED:
+            break
+    return found, unplaced
 
 
-def read_query(text: str, ranking: Ranking = FULL) -> Query:
-    text = normalize(text)[:MAX_QUERY]
-    sections, rest = resolve_sections(text)
-    main = list(dict.fromkeys(query_words(rest)))
-    terms = {w: _term(w, 1.0, True) for w in main}
+def read_query(text: str, ranking: Ranking = FULL, state: _State | None = None) -> Query:
+    """The terms and the named sections of a question (see the module)."""
+    if len(text) > MAX_QUERY:
+        raise QueryTooLong(len(text))
+    text = normalize(text)
+    state = state or _index_state()
+    citations = read_citations(text, lambda: _names(state))
+    sections, unplaced = _sections(citations)
+    pieces, position = [], 0
+    for citation in citations:  # in order, not overlapping
+        pieces.append(text[position : citation.start])
+        position = max(position, citation.end)
+    rest = " ".join([*pieces, text[position:]])
+    sequence = query_words(rest, normalized=True)
+    counts = Counter(sequence)
+    tail = set(sequence[int(len(sequence) * (1 - TAIL_SHARE)) :])
+    long = len(counts) > ranking.max_terms
+    vocabulary, n = state.vocabulary, state.n
+
+    def usefulness(term: QueryTerm) -> float:
+        return term.weight * _idf(n, vocabulary.df(term))
+
+    main = [
+        _term(w, _qtf(c) * (ranking.tail_boost if long and w in tail else 1.0), True)
+        for w, c in counts.items()
+    ]
+    if long:
+        main = sorted(main, key=lambda t: (-usefulness(t), t.text))[: ranking.max_terms]
+    terms = {t.text: t for t in main}
     if ranking.expansion:
+        added: dict[str, QueryTerm] = {}
         table = synonyms()
-        phrases = set(main)
-        for n in (2, 3):
-            phrases |= {"".join(main[i : i + n]) for i in range(len(main) - n + 1)}
-        for phrase in phrases:
+        kept = [w for w in sequence if w in terms] if long else sequence
+        phrases = set(kept)
+        for size in (2, 3):
+            phrases |= {"".join(kept[i : i + size]) for i in range(len(kept) - size + 1)}
+        for phrase in sorted(phrases):
             for target in table.get(phrase, []):
                 for w in words(target) or [target]:
-                    terms.setdefault(w, _term(w, SYNONYM_WEIGHT, False))
-        for w in main:
-            for p in parts(w):
-                terms.setdefault(p, _term(p, PART_WEIGHT, False))
-    return Query(text, list(terms.values()), sections)
-
-
-# --- statistics, cached per index generation --------------------------------------
-
-_cache_lock = Lock()
-_cache: dict[str, Any] = {"generation": None, "df": {}, "avg": {}, "n": 0}
-
-
-def _stats(
-    terms: Sequence[QueryTerm],
-) -> tuple[int, dict[str, dict[str, float]], dict[QueryTerm, int]]:
-    gen = index.generation()
-    with _cache_lock:
-        if _cache["generation"] != gen:
-            avg: dict[str, dict[str, float]] = {}
-            for row in SearchDoc.objects.values("kind").annotate(
-                title=Avg("title_len"), law=Avg("law_len"), body=Avg("body_len"), n=Count("id")
-            ):
-                avg[row["kind"]] = {f: max(1.0, row[f] or 0.0) for f in ("title", "law", "body")}
-            _cache.update(generation=gen, df={}, avg=avg, n=SearchDoc.objects.count())
-        df_cache: dict[tuple[str, bool], int] = _cache["df"]
-        missing = [t for t in terms if (t.text, t.prefix) not in df_cache]
-    if missing:
-        found = backend().document_frequencies([Term(t.text, t.prefix) for t in missing])
-        with _cache_lock:
-            for t in missing:
-                df_cache[(t.text, t.prefix)] = found.get(Term(t.text, t.prefix), 0)
-    return (
-        _cache["n"],
-        _cache["avg"],
-        {t: df_cache.get((t.text, t.prefix), 0) for t in terms},
-    )
+                    if w not in terms:
+                        added.setdefault(w, _term(w, SYNONYM_WEIGHT, False))
+        for term in main:
+            for p in parts(term.text):
+                if p not in terms:
+                    added.setdefault(p, _term(p, PART_WEIGHT, False))
+        extra = list(added.values())
+        if long:
+            extra = sorted(extra, key=lambda t: (-usefulness(t), t.text))[:MAX_EXPANSIONS]
+        terms.update({t.text: t for t in extra})
+    return Query(text, list(terms.values()), sections, unplaced)
 
 
 # --- scoring ------------------------------------------------------------------------
@@ -219,27 +340,56 @@ def _stats(
 
 @dataclass
 class _Doc:
-    row: SearchDoc
-    fields: dict[str, list[str]]
-    counts: dict[str, Counter[str]]
-    score: float = 0.0
-    bonus: float = 0.0
+    """A document's words as vocabulary ids: per field the distinct ids (sorted)
+    with their counts, and the text's ids in order (for proximity)."""
+
+    pk: int
+    kind: str
+    law_id: int | None
+    section_id: int | None
+    service_code: str
+    cited_by: int
+    lengths: tuple[int, int, int]
+    ids: tuple[np.ndarray, np.ndarray, np.ndarray]
+    counts: tuple[np.ndarray, np.ndarray, np.ndarray]
+    body: np.ndarray
 
 
-# Parsed documents (their words counted), kept per process for the current
-# index generation: the same sections come up again and again.
-_parsed: dict[int, tuple[SearchDoc, dict[str, list[str]], dict[str, Counter[str]]]] = {}
-_parsed_generation: list[int | None] = [None]
 MAX_PARSED = 20_000
 
 
-def _load(ids: Sequence[int]) -> dict[int, _Doc]:
-    generation = _cache["generation"]
-    with _cache_lock:
-        if _parsed_generation[0] != generation or len(_parsed) > MAX_PARSED:
-            _parsed.clear()
-            _parsed_generation[0] = generation
-        missing = [pk for pk in ids if pk not in _parsed]
+def _parse(row: Any, vocabulary: _Vocabulary) -> _Doc:
+    ids, counts, lengths = [], [], []
+    body = np.zeros(0, dtype=np.int64)
+    for name in FIELDS:
+        seq = [vocabulary.ids.get(w, -1) for w in getattr(row, f"{name}_terms").split()]
+        lengths.append(len(seq))
+        arr = np.asarray(seq, dtype=np.int64)
+        if name == "body":
+            body = arr
+        unique, count = np.unique(arr[arr >= 0], return_counts=True)
+        ids.append(unique)
+        counts.append(count)
+    return _Doc(
+        row.pk,
+        row.kind,
+        row.law_id,
+        row.section_id,
+        row.service_code,
+        row.cited_by,
+        (lengths[0], lengths[1], lengths[2]),
+        (ids[0], ids[1], ids[2]),
+        (counts[0], counts[1], counts[2]),
+        body,
+    )
+
+
+def _load(ids: Sequence[int], state: _State) -> list[_Doc]:
+    parsed = state.parsed
+    with _lock:
+        if len(parsed) > MAX_PARSED:
+            parsed.clear()
+        missing = [pk for pk in ids if pk not in parsed]
     if missing:
         rows = SearchDoc.objects.filter(pk__in=missing).only(
             "pk",
@@ -252,136 +402,173 @@ def _load(ids: Sequence[int]) -> dict[int, _Doc]:
             "body_terms",
             "cited_by",
         )
-        parsed = {}
-        for row in rows:
-            fields = {
-                "title": row.title_terms.split(),
-                "law": row.law_terms.split(),
-                "body": row.body_terms.split(),
-            }
-            parsed[row.pk] = (row, fields, {f: Counter(v) for f, v in fields.items()})
-        with _cache_lock:
-            _parsed.update(parsed)
-    docs = {}
-    for pk in ids:
-        found = _parsed.get(pk)
-        if found is not None:
-            docs[pk] = _Doc(*found)
-    return docs
+        new = {row.pk: _parse(row, state.vocabulary) for row in rows}
+        with _lock:
+            parsed.update(new)
+    return [parsed[pk] for pk in ids if pk in parsed]
 
 
-Longer = dict[QueryTerm, tuple[str, ...]]
+@dataclass
+class _Terms:
+    """The query's usable terms as arrays, for scoring many documents at once."""
+
+    terms: list[QueryTerm]
+    lo: np.ndarray  # first vocabulary id each term finds
+    hi: np.ndarray  # past the last one
+    exact: np.ndarray  # the term's own id, or -1
+    prefix: np.ndarray  # bool
+    weight: np.ndarray  # term weight times IDF
+    main_ids: np.ndarray  # ids of the words the user typed, for proximity
+    main_idf: np.ndarray
 
 
-def _longer_words(docs: Any, terms: Sequence[QueryTerm]) -> Longer:
-    """For each prefix term, the longer words of the candidates that start with it."""
-    vocabulary: set[str] = set()
-    for doc in docs:
-        for counts in doc.counts.values():
-            vocabulary.update(counts)
-    return {
-        t: tuple(w for w in vocabulary if w != t.text and w.startswith(t.text))
-        for t in terms
-        if t.prefix
-    }
+def _terms(query: Query, state: _State) -> _Terms:
+    v, n = state.vocabulary, state.n
+    usable = [t for t in query.terms if v.df(t)]
+    spans = [v.span(t) for t in usable]
+    idf = [_idf(n, v.df(t)) for t in usable]
+    main = [
+        (v.ids[t.text], i) for t, i in zip(usable, idf, strict=True) if t.main and t.text in v.ids
+    ]
+    main.sort()
+    return _Terms(
+        usable,
+        np.asarray([s[0] for s in spans], dtype=np.int64),
+        np.asarray([s[1] for s in spans], dtype=np.int64),
+        np.asarray([v.ids.get(t.text, -1) for t in usable], dtype=np.int64),
+        np.asarray([t.prefix for t in usable], dtype=bool),
+        np.asarray([t.weight * i for t, i in zip(usable, idf, strict=True)], dtype=np.float64),
+        np.asarray([m[0] for m in main], dtype=np.int64),
+        np.asarray([m[1] for m in main], dtype=np.float64),
+    )
 
 
 def _bm25f(
-    doc: _Doc,
-    terms: Sequence[QueryTerm],
-    idf: dict[QueryTerm, float],
-    avg: dict[str, float],
-    weights: dict[str, float],
-    longer: Longer,
-) -> float:
-    score = 0.0
-    norms = {
-        name: 1 - B + B * len(doc.fields[name]) / avg[name] for name in weights if doc.fields[name]
-    }
-    for term in terms:
-        pseudo = 0.0
-        extra = longer.get(term, ())
-        for name, norm in norms.items():
-            counts = doc.counts[name]
-            tf = float(counts.get(term.text, 0))
-            if extra:
-                tf += PREFIX_SHARE * sum(counts.get(w, 0) for w in extra)
-            if tf:
-                pseudo += weights[name] * tf / norm
-        if pseudo:
-            score += term.weight * idf[term] * pseudo / (K1 + pseudo)
-    return score
+    docs: Sequence[_Doc], terms: _Terms, state: _State, weights: dict[str, float]
+) -> np.ndarray:
+    """BM25F of each document over the terms, all at once."""
+    if not docs or not len(terms.terms):
+        return np.zeros(len(docs))
+    size = max(1, len(state.vocabulary))
+    blocks = len(docs) * len(FIELDS)
+    keys = np.concatenate(
+        [d.ids[f] + (i * len(FIELDS) + f) * size for i, d in enumerate(docs) for f in range(3)]
+    )
+    cumulative = np.concatenate(
+        ([0], np.cumsum(np.concatenate([d.counts[f] for d in docs for f in range(3)])))
+    )
+    base = (np.arange(blocks, dtype=np.int64) * size)[:, None]
+
+    def counted(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        return (
+            cumulative[np.searchsorted(keys, base + hi)]
+            - cumulative[np.searchsorted(keys, base + lo)]
+        )
+
+    found = counted(terms.lo, terms.hi).astype(np.float64)
+    has_own = terms.exact >= 0
+    own = np.where(has_own, counted(terms.exact, terms.exact + 1), 0).astype(np.float64)
+    tf = np.where(terms.prefix, own + PREFIX_SHARE * (found - own), found)
+    tf = tf.reshape(len(docs), len(FIELDS), len(terms.terms))
+    lengths = np.asarray([d.lengths for d in docs], dtype=np.float64)
+    avg = np.asarray(
+        [[state.avg.get(d.kind, {}).get(f, 1.0) for f in FIELDS] for d in docs], dtype=np.float64
+    )
+    norms = 1 - B + B * lengths / avg
+    field_weights = np.asarray([weights[f] for f in FIELDS], dtype=np.float64)
+    pseudo = np.einsum("dft,df->dt", tf, field_weights / norms)
+    return np.asarray((terms.weight * pseudo / (K1 + pseudo)).sum(axis=1))
 
 
-def _proximity(doc: _Doc, terms: Sequence[QueryTerm], idf: dict[QueryTerm, float]) -> float:
-    """A bonus for each pair of query words found close together in the text."""
-    positions: dict[QueryTerm, list[int]] = {}
-    body = doc.fields["body"]
-    wanted = {t.text: t for t in terms if t.main}
-    for i, word in enumerate(body):
-        term = wanted.get(word)
-        if term is not None:
-            positions.setdefault(term, []).append(i)
-    bonus = 0.0
-    for a, b in combinations(positions, 2):
-        gap = min(abs(i - j) for i in positions[a] for j in positions[b])
-        if gap <= PROXIMITY_WINDOW:
-            bonus += PROXIMITY * (idf[a] + idf[b]) / 2 * (1.0 / gap)
+def _proximity(docs: Sequence[_Doc], terms: _Terms) -> np.ndarray:
+    """A bonus for each pair of query words found close together in a text."""
+    bonus = np.zeros(len(docs))
+    if len(terms.main_ids) < 2 or not docs:
+        return bonus
+    gap = PROXIMITY_WINDOW + 1
+    bodies = [d.body for d in docs]
+    starts = np.cumsum([0] + [len(b) + gap for b in bodies[:-1]])
+    seq = np.concatenate([np.concatenate((b, np.full(gap, -1))) for b in bodies])
+    where = np.flatnonzero(np.isin(seq, terms.main_ids))
+    if len(where) < 2:
+        return bonus
+    which = np.searchsorted(terms.main_ids, seq[where])
+    doc = np.searchsorted(starts, where, side="right") - 1
+    best: dict[tuple[int, int, int], int] = {}
+    for k in range(1, PROXIMITY_WINDOW + 1):
+        if k >= len(where):
+            break
+        distance = where[k:] - where[:-k]
+        close = np.flatnonzero((distance <= PROXIMITY_WINDOW) & (which[k:] != which[:-k]))
+        for i in close.tolist():
+            a, b = sorted((int(which[i]), int(which[i + k])))
+            pair = (int(doc[i]), a, b)
+            d = int(distance[i])
+            if d < best.get(pair, gap):
+                best[pair] = d
+    idf = terms.main_idf
+    for (d, a, b), apart in best.items():
+        bonus[d] += PROXIMITY * (idf[a] + idf[b]) / 2 / apart
     return bonus
 
 
 def _score(
-    query: Query, filters: Filters, ranking: Ranking, limit: int | None
+    query: Query, filters: Filters, ranking: Ranking, state: _State
 ) -> list[tuple[float, _Doc]]:
-    if not query.terms:
+    terms = _terms(query, state)
+    if not terms.terms:
         return []
-    n, avg_by_kind, df = _stats(query.terms)
-    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) if d else 0.0 for t, d in df.items()}
-    usable = [t for t in query.terms if df[t]]
+    v, n = state.vocabulary, state.n
+    engine = backend()
     # Common words find a large share of the documents: leave them out of the
     # candidate search when the rarer words alone give enough candidates.
-    engine = backend()
-    rare = [t for t in usable if df[t] <= engine.common_share * n]
-    if sum(df[t] for t in rare) < ranking.candidates:
-        rare = usable  # too few candidates without them
-    ids = engine.candidates([Term(t.text, t.prefix) for t in rare], filters, ranking.candidates)
-    docs = _load(ids)
+    dfs = [v.df(t) for t in terms.terms]
+    common = engine.common_share * n
+    rare = [i for i, df in enumerate(dfs) if df <= common]
+    if sum(dfs[i] for i in rare) < ranking.candidates:
+        rare = list(range(len(dfs)))  # too few candidates without them
+    ids = engine.candidates(
+        [Term(terms.terms[i].text, terms.terms[i].prefix, float(terms.weight[i])) for i in rare],
+        filters,
+        ranking.candidates,
+    )
+    docs = _load(ids, state)
     weights = FIELD_WEIGHTS if ranking.field_weights else PLAIN_WEIGHTS
-    longer = _longer_words(docs.values(), usable)
-    for doc in docs.values():
-        avg = avg_by_kind.get(doc.row.kind, {"title": 1.0, "law": 1.0, "body": 1.0})
-        doc.score = _bm25f(doc, usable, idf, avg, weights, longer)
-        if ranking.proximity:
-            doc.score += _proximity(doc, usable, idf)
-        if ranking.cited_boost and doc.row.cited_by:
-            doc.score *= 1 + CITED_BOOST * math.log1p(doc.row.cited_by)
+    scores = _bm25f(docs, terms, state, weights)
+    if ranking.proximity:
+        scores = scores + _proximity(docs, terms)
+    if ranking.cited_boost:
+        cited = np.asarray([d.cited_by for d in docs], dtype=np.float64)
+        scores = scores * (1 + CITED_BOOST * np.log1p(cited))
+    bonus = np.zeros(len(docs))
     if ranking.cross_references:
-        _pass_along(docs, usable, idf, avg_by_kind, weights, filters, longer)
-    ranked = sorted(docs.values(), key=lambda d: (-(d.score + d.bonus), d.row.pk))
-    return [(d.score + d.bonus, d) for d in ranked[:limit] if d.score + d.bonus > 0]
+        docs, scores, bonus = _pass_along(docs, scores, terms, state, weights, filters)
+    total = scores + bonus
+    order = sorted(range(len(docs)), key=lambda i: (-total[i], docs[i].pk))
+    return [(float(total[i]), docs[i]) for i in order if total[i] > 0]
 
 
 def _pass_along(
-    docs: dict[int, _Doc],
-    terms: Sequence[QueryTerm],
-    idf: dict[QueryTerm, float],
-    avg_by_kind: dict[str, dict[str, float]],
+    docs: list[_Doc],
+    scores: np.ndarray,
+    terms: _Terms,
+    state: _State,
     weights: dict[str, float],
     filters: Filters,
-    longer: Longer,
-) -> None:
+) -> tuple[list[_Doc], np.ndarray, np.ndarray]:
     """Give the sections that the best sections cite, and that cite them, a share of their score.
 
     A question is often answered by a section together with the one it
     refers to ("as in section 1097"), whose own words may not match.
     """
-    top = sorted(
-        (d for d in docs.values() if d.row.kind == SearchDoc.Kind.SECTION),
-        key=lambda d: -d.score,
+    bonus = np.zeros(len(docs))
+    ranked = sorted(
+        (i for i, d in enumerate(docs) if d.kind == SearchDoc.Kind.SECTION),
+        key=lambda i: -scores[i],
     )[:XREF_FROM]
-    by_section = {d.row.section_id: d for d in top}
+    by_section = {docs[i].section_id: float(scores[i]) for i in ranked}
     if not by_section:
-        return
+        return docs, scores, bonus
     links = (
         Reference.objects.filter(target__isnull=False)
         .filter(source_id__in=list(by_section))
@@ -393,23 +580,26 @@ def _pass_along(
     share: dict[int, float] = {}
     for origin, other in [*links, *back]:
         if other != origin:
-            share[other] = max(share.get(other, 0.0), XREF_SHARE * by_section[origin].score)
+            share[other] = max(share.get(other, 0.0), XREF_SHARE * by_section[origin])
     if not share:
-        return
-    section_docs = {d.row.section_id: d for d in docs.values() if d.row.section_id}
-    missing = [s for s in share if s not in section_docs]
+        return docs, scores, bonus
+    position = {d.section_id: i for i, d in enumerate(docs) if d.section_id}
+    missing = [s for s in share if s not in position]
     if missing:
-        extra_ids = SearchDoc.objects.filter(section_id__in=missing)
-        where_ok = _filtered_ids(extra_ids, filters)
-        for doc in _load(where_ok).values():
-            avg = avg_by_kind.get(doc.row.kind, {"title": 1.0, "law": 1.0, "body": 1.0})
-            doc.score = _bm25f(doc, terms, idf, avg, weights, longer)
-            docs[doc.row.pk] = doc
-            section_docs[doc.row.section_id or 0] = doc
+        extra = _load(
+            _filtered_ids(SearchDoc.objects.filter(section_id__in=missing), filters), state
+        )
+        if extra:
+            docs = [*docs, *extra]
+            scores = np.concatenate((scores, _bm25f(extra, terms, state, weights)))
+            bonus = np.concatenate((bonus, np.zeros(len(extra))))
+            first = len(docs) - len(extra)
+            position.update({d.section_id: first + i for i, d in enumerate(extra) if d.section_id})
     for section_id, amount in share.items():
-        found = section_docs.get(section_id)
-        if found is not None:
-            found.bonus += amount
+        i = position.get(section_id)
+        if i is not None:
+            bonus[i] += amount
+    return docs, scores, bonus
 
 
 def _filtered_ids(qs: Any, filters: Filters, column: str = "pk") -> list[int]:
@@ -431,24 +621,24 @@ def _filtered_ids(qs: Any, filters: Filters, column: str = "pk") -> list[int]:
 
 def _fold(text: str) -> str:
     """Text for finding words in, with the same length as ``text``."""
-    from pythainlp.util import thai_digit_to_arabic_digit
-
-    folded = thai_digit_to_arabic_digit(text).lower()
+    folded = arabic_digits(text).lower()
     return folded if len(folded) == len(text) else text
+
+
+@lru_cache(maxsize=64)
+def _pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for all the terms, longest first, so a longer word wins."""
+    wanted = sorted({t for t in terms if t}, key=lambda t: (-len(t), t))
+    return re.compile("|".join(map(re.escape, wanted))) if wanted else None
 
 
 def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_CHARS) -> SafeString:
     """The part of ``text`` with the most query words, escaped, words in <mark>."""
     text = re.sub(r"\s+", " ", text).strip()
-    folded = _fold(text)
-    spans: list[tuple[int, int, str]] = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        if not term:
-            continue
-        for m in re.finditer(re.escape(term), folded):
-            if not any(a < m.end() and m.start() < b for a, b, _ in spans):
-                spans.append((m.start(), m.end(), term))
-    spans.sort()
+    pattern = _pattern(tuple(sorted(set(terms))))
+    spans = (
+        [(m.start(), m.end(), m.group()) for m in pattern.finditer(_fold(text))] if pattern else []
+    )
     if len(text) <= size:
         start, end = 0, len(text)
     elif not spans:
@@ -485,6 +675,47 @@ def _section_url(section: Section) -> str:
     return reverse("laws:section", args=[section.law.code, section.slug])
 
 
+def _place(query: Query, exact: list[Section], state: _State, ranking: Ranking) -> list[Section]:
+    """Of the sections named without a law, keep those that fit the question's words
+    best ("มาตรา 56 (2) (ง)" in a question about a procurement), best first.
+
+    A reference with nothing else to go by ("มาตรา 12") keeps them all.
+    """
+    if not query.unplaced or not query.terms:
+        return exact
+    group_of = {pk: i for i, group in enumerate(query.unplaced) for pk in group}
+    groups = query.unplaced
+    pks = [s.pk for s in exact if s.pk in group_of]
+    docs = _load(
+        list(SearchDoc.objects.filter(section_id__in=pks).values_list("pk", flat=True)), state
+    )
+    weights = FIELD_WEIGHTS if ranking.field_weights else PLAIN_WEIGHTS
+    fit = dict(
+        zip(
+            [d.section_id for d in docs],
+            _bm25f(docs, _terms(query, state), state, weights).tolist(),
+            strict=True,
+        )
+    )
+    by_pk = {s.pk: s for s in exact}
+    out: list[Section] = []
+    done: set[int] = set()
+    for section in exact:
+        index = group_of.get(section.pk)
+        if index is None:
+            out.append(section)
+            continue
+        if index in done:
+            continue
+        done.add(index)
+        present = [pk for pk in groups[index] if pk in by_pk]
+        best = max((fit.get(pk, 0.0) for pk in present), default=0.0)
+        kept = [pk for pk in present if best <= 0 or fit.get(pk, 0.0) >= PLACE_SHARE * best]
+        kept.sort(key=lambda pk: -fit.get(pk, 0.0))
+        out += [by_pk[pk] for pk in kept]
+    return out
+
+
 def search(
     text: str,
     *,
@@ -494,25 +725,29 @@ def search(
     offset: int = 0,
     lang: str = "th",
 ) -> Results:
-    """Search laws, sections and services; best first."""
+    """Search laws, sections and services; best first.
+
+    Raises QueryTooLong for a question over ``MAX_QUERY`` characters.
+    """
     filters = filters or Filters()
-    query = read_query(text, ranking)
+    state = _index_state()
+    query = read_query(text, ranking, state)
     shown = [t.text for t in query.terms]
     named_docs = SearchDoc.objects.filter(section__in=query.sections)
     allowed = set(_filtered_ids(named_docs, filters, "section_id")) if query.sections else set()
-    exact = [section for section in query.sections if section.pk in allowed]
+    exact = _place(query, [s for s in query.sections if s.pk in allowed], state, ranking)
     named = {section.pk for section in exact}
     scored = [
-        (score, doc.row)
-        for score, doc in _score(query, filters, ranking, None)
-        if doc.row.section_id not in named
+        (score, doc)
+        for score, doc in _score(query, filters, ranking, state)
+        if doc.section_id not in named
     ]
     # A service no longer offered is left out, and not counted.
-    services = _services({row.service_code for _, row in scored if row.service_code})
+    services = _services({doc.service_code for _, doc in scored if doc.service_code})
     scored = [
-        (score, row)
-        for score, row in scored
-        if row.kind != SearchDoc.Kind.SERVICE or row.service_code in services
+        (score, doc)
+        for score, doc in scored
+        if doc.kind != SearchDoc.Kind.SERVICE or doc.service_code in services
     ]
     total = len(exact) + len(scored)
     page = range(offset, min(offset + limit, total))
@@ -526,13 +761,13 @@ def search(
         if i < len(exact):
             hits.append(_section_hit(exact[i], 1000.0 - i, shown, lang, exact=True))
             continue
-        score, row = scored[i - len(exact)]
-        if row.kind == SearchDoc.Kind.SECTION:
-            section = sections[row.section_id]  # type: ignore[index]
-            section.law = laws[row.law_id]  # type: ignore[index]
+        score, doc = scored[i - len(exact)]
+        if doc.kind == SearchDoc.Kind.SECTION:
+            section = sections[doc.section_id]  # type: ignore[index]
+            section.law = laws[doc.law_id]  # type: ignore[index]
             hits.append(_section_hit(section, score, shown, lang))
-        elif row.kind == SearchDoc.Kind.LAW:
-            law = laws[row.law_id]  # type: ignore[index]
+        elif doc.kind == SearchDoc.Kind.LAW:
+            law = laws[doc.law_id]  # type: ignore[index]
             title = law.title_en if lang == "en" and law.title_en else law.title_th
             hits.append(
                 Hit(
@@ -544,7 +779,7 @@ def search(
                 )
             )
         else:
-            service = services[row.service_code]
+            service = services[doc.service_code]
             v = service.current_version
             hits.append(
                 Hit(
@@ -596,9 +831,11 @@ def rank_sections(text: str, ranking: Ranking = FULL, limit: int = 10) -> list[t
 
 __all__ = [
     "FULL",
+    "MAX_QUERY",
     "PLAIN",
     "Filters",
     "Hit",
+    "QueryTooLong",
     "Ranking",
     "Results",
     "rank_sections",
