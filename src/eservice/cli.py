@@ -49,6 +49,11 @@ def _serve(extra: list[str]) -> None:
         workers,
         "--threads",
         threads,
+        # A search in a URL is a few hundred Thai characters, 9 bytes each
+        # when encoded: allow gunicorn's largest request line (long questions
+        # are posted).
+        "--limit-request-line",
+        "8190",
         "--access-logfile",
         "-",
         *extra,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 
@@ -84,4 +85,77 @@ def test_the_count_covers_every_result_so_pages_reach_them_all(demo_laws: Any) -
     )
     assert len(last["results"]) == 2 and last["count"] == first["count"]
     page = Client().get("/search/", {"q": "ใบอนุญาต"}).content.decode()
-    assert "?q=%E0%B9%83%E0%B8%9A" in page and "page=2" in page  # a link to the next page
+    # The next page is a button of the search form, which carries the question.
+    assert 'form="search-form" name="page" value="2"' in page
+    assert '<textarea id="q" name="q"' in page and ">ใบอนุญาต</textarea>" in page
+    second = Client().post("/search/", {"q": "ใบอนุญาต", "page": "2"}).content.decode()
+    assert 'name="page" value="1"' in second  # and back
+
+
+def test_a_long_question_is_posted_as_json_and_answered_like_a_get(demo_laws: Any) -> None:
+    params = {"q": "มาตรา 38 พระราชบัญญัติการสาธารณสุข", "limit": 5}
+    got = Client().get("/api/v1/search/", params).json()
+    posted = Client().post("/api/v1/search/", params, content_type="application/json")
+    assert posted.status_code == 200 and posted.json() == got
+    # Filters are lists in a JSON body.
+    only = Client().post(
+        "/api/v1/search/", {"q": "อาหาร", "kind": ["service"]}, content_type="application/json"
+    )
+    assert {r["kind"] for r in only.json()["results"]} == {"service"}
+    # A question far beyond what a URL holds, its question at the very end.
+    facts = "ร้านของข้าพเจ้าขายอาหารตามสั่งในตลาด มีลูกจ้างสามคน ลูกค้ามาทุกวัน " * 300
+    question = facts + "ต้องขอใบอนุญาตตามมาตรา 38 แห่งพระราชบัญญัติการสาธารณสุข หรือไม่"
+    assert len(question) > 20_000
+    body = Client().post("/api/v1/search/", {"q": question}, content_type="application/json").json()
+    first = body["results"][0]
+    assert (first["section_num"], first["exact"]) == ("38", True)
+    assert body["query"] == question  # read whole, and nothing cut
+
+
+def test_a_signed_in_browser_posts_a_search_without_a_csrf_token(
+    demo_laws: Any, applicant: Any
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(applicant)
+    answer = client.post("/api/v1/search/", {"q": "โรงแรม"}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["count"] > 0
+
+
+def test_a_question_over_the_limit_is_a_400_that_says_the_limit_in_the_users_language(
+    db: None,
+) -> None:
+    from eservice.laws.search import MAX_QUERY
+
+    too_long = "ก" * (MAX_QUERY + 1)
+    thai = Client().post("/api/v1/search/", {"q": too_long}, content_type="application/json")
+    assert thai.status_code == 400
+    assert thai.json()["errors"]["q"] == [f"คำถามยาวเกินไป: ค้นหาได้ไม่เกิน {MAX_QUERY} ตัวอักษร"]
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/v1/search/", {"q": too_long}, content_type="application/json"
+    )
+    assert english.json()["errors"]["q"] == [
+        f"The question is too long: at most {MAX_QUERY} characters can be searched."
+    ]
+    at_limit = Client().post(
+        "/api/v1/search/", {"q": "ก" * MAX_QUERY}, content_type="application/json"
+    )
+    assert at_limit.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"q": "\\ud800 ภาษี"}',  # half of a character
+        '{"q": "ภาษี\\u0000"}',
+        '["ภาษี"]',
+        '"ภาษี"',
+        '{"q": "ภาษี", "limit": 100000}',
+        '{"q": "ภาษี", "kind": "section"}',
+    ],
+)
+def test_a_bad_body_is_a_400_that_names_what_is_wrong(db: None, body: str) -> None:
+    answer = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/v1/search/", body, content_type="application/json"
+    )
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["detail"]

@@ -25,7 +25,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -71,6 +71,7 @@ from eservice.catalog.serializers import error_responses
 from eservice.catalog.services import active_services
 from eservice.core.errors import Forbidden, NotFound, ValidationFailed
 from eservice.core.i18n import current_language
+from eservice.core.parsers import JSONParser
 
 APPLICANT_TAG = "Applications"
 OFFICER_TAG = "Cases (officers)"

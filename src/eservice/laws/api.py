@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -12,11 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from eservice.catalog.serializers import error_responses
+from eservice.core.errors import ValidationFailed
 from eservice.core.i18n import current_language
+from eservice.core.parsers import JSONParser
 from eservice.laws import services
 from eservice.laws.backends import Filters
 from eservice.laws.models import Law
-from eservice.laws.search import search
+from eservice.laws.search import MAX_QUERY, search
 from eservice.laws.serializers import (
     LawDetailSerializer,
     LawSerializer,
@@ -41,23 +44,54 @@ def filters_from(data: dict[str, Any]) -> Filters:
     )
 
 
+_SEARCH_TEXT = (
+    "One ranked search over the law catalog and the service catalog. Thai is "
+    "segmented into words; Thai and Arabic digits are alike; English words search the "
+    'English titles and texts. A section reference in the query ("มาตรา 65 ทวิ '
+    'ประมวลรัษฎากร", "มาตรา 40 (2) และมาตรา 50 ทวิ แห่งประมวลรัษฎากร", "section 44 '
+    'Building Control Act") puts that section of the law it names first (`exact`); a '
+    "law not in the catalog finds nothing, and a section named without any law lists "
+    "that section of the laws that fit the question best. A long question (the facts of "
+    "a case) is searched by its most telling words. Filters `type` and `status` leave out "
+    "services. Public; no sign-in needed."
+)
+
+
 class Search(APIView):
     permission_classes = [AllowAny]
+    # Public and read-only: no session, so a signed-in browser's POST needs no CSRF token.
+    authentication_classes: list[type] = []
+    parser_classes = [JSONParser]
 
     @extend_schema(
         tags=[TAG],
         operation_id="search",
         summary="Search laws, sections and services",
         parameters=[SearchQuerySerializer],
-        description="One ranked search over the law catalog and the service catalog. Thai is "
-        "segmented into words; Thai and Arabic digits are alike; English words search the "
-        'English titles and texts. A section reference in the query ("มาตรา 65 ทวิ '
-        'ประมวลรัษฎากร", "section 44 Building Control Act") puts that section first '
-        "(`exact`). Filters `type` and `status` leave out services. Public; no sign-in needed.",
+        description=_SEARCH_TEXT,
         responses={200: SearchResultSerializer, **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        params = SearchQuerySerializer(data=request.query_params)
+        return self._search(request.query_params)
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="search_long",
+        summary="Search laws, sections and services with a long question",
+        request=SearchQuerySerializer,
+        description=_SEARCH_TEXT
+        + f" The same search as `GET /api/v1/search/`, for a question too long for a URL "
+        f"(up to {MAX_QUERY:,} characters): the parameters go in a JSON body, filters as "
+        'lists (`{"q": "…", "kind": ["section"]}`).',
+        responses={200: SearchResultSerializer, **error_responses(400)},
+    )
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            raise ValidationFailed(_("Send the search as a JSON object."))
+        return self._search(request.data)
+
+    def _search(self, given: Any) -> Response:
+        params = SearchQuerySerializer(data=given)
         params.is_valid(raise_exception=True)
         data = params.validated_data
         filters = filters_from(data)

@@ -8,17 +8,36 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from eservice.laws.models import Amendment, Law, LawStatus, LawType, SearchDoc, Section
-from eservice.laws.search import Hit
+from eservice.laws.search import MAX_QUERY, Hit
+from eservice.laws.text import unsafe_character
 
 KINDS = SearchDoc.Kind.choices
 
 
+def _text_only(value: str) -> None:
+    bad = unsafe_character(value)
+    if bad is not None:
+        raise serializers.ValidationError(
+            _("This has a character that is not text (at character %(position)s).")
+            % {"position": bad + 1}
+        )
+
+
 class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(
-        max_length=300,
+        max_length=MAX_QUERY,
+        validators=[_text_only],
         help_text="Words, a question or a section reference, in Thai or English "
-        '("มาตรา 65 ทวิ ประมวลรัษฎากร", "section 44 Building Control Act").',
-        error_messages={"blank": _("Type what you are looking for.")},
+        '("มาตรา 65 ทวิ ประมวลรัษฎากร", "section 44 Building Control Act"), or the facts '
+        f"of a case with the question at the end: at most {MAX_QUERY:,} characters (send "
+        "a long one with `POST`). A section named with its law "
+        '("มาตรา 40 (2) แห่งประมวลรัษฎากร") comes first.',
+        error_messages={
+            "blank": _("Type what you are looking for."),
+            "max_length": _(
+                "The question is too long: at most {max_length} characters can be searched."
+            ),
+        },
     )
     kind = serializers.MultipleChoiceField(
         choices=KINDS, required=False, help_text="Only these kinds."
@@ -109,6 +128,7 @@ class LawSerializer(serializers.ModelSerializer[Law]):
             "title_en",
             "short_title_th",
             "short_title_en",
+            "aliases",
             "law_type",
             "year_be",
             "status",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from eservice.core.i18n import current_language
 from eservice.core.web import domain_errors
@@ -12,7 +14,8 @@ from eservice.laws import services
 from eservice.laws.api import filters_from
 from eservice.laws.fileformat import LAW_TYPES
 from eservice.laws.models import LawStatus, LawType
-from eservice.laws.search import search
+from eservice.laws.search import MAX_QUERY, search
+from eservice.laws.text import unsafe_character
 
 PAGE_SIZE = 20
 
@@ -30,23 +33,47 @@ def _agencies() -> list[tuple[str, str]]:
     return [(a.code, str(a)) for a in agencies_with_counts()]
 
 
-@require_GET
+def query_error(query: str) -> str:
+    """Why a question cannot be searched, in the user's language; empty if it can."""
+    if len(query) > MAX_QUERY:
+        return _(
+            "Your question has %(length)s characters; the search reads at most %(max)s. "
+            "Shorten the facts and keep your question and the sections you cite."
+        ) % {"length": f"{len(query):,}", "max": f"{MAX_QUERY:,}"}
+    bad = unsafe_character(query)
+    if bad is not None:
+        return _(
+            "Your question has a character that is not text (at character %(position)s). "
+            "Type or paste it again."
+        ) % {"position": f"{bad + 1:,}"}
+    return ""
+
+
+# A search changes nothing, and a long question is sent in the body of a POST
+# (a URL holds a few hundred Thai characters); it needs no CSRF token, so a
+# question pasted into a page left open for hours is never refused.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def search_page(request: HttpRequest) -> HttpResponse:
-    """Laws, sections and services for what the person typed, best first."""
-    query = request.GET.get("q", "").strip()[:300]
-    kind = request.GET.get("kind", "")
-    law_type = request.GET.get("type", "")
-    status = request.GET.get("status", "")
-    agency = request.GET.get("agency", "")
-    page = _int(request.GET.get("page"), 1)
+    """Laws, sections and services for what the person typed or pasted, best first."""
+    data = request.POST if request.method == "POST" else request.GET
+    query = data.get("q", "").strip()
+    kind = data.get("kind", "")
+    law_type = data.get("type", "")
+    status = data.get("status", "")
+    agency = data.get("agency", "")
+    law = data.get("law", "")
+    page = _int(data.get("page"), 1)
     results = None
-    if query:
+    error = query_error(query)
+    if query and not error:
         filters = filters_from(
             {
                 "kind": [kind] if kind in ("law", "section", "service") else [],
                 "type": [law_type] if law_type in LAW_TYPES else [],
                 "status": [status] if status in LawStatus.values else [],
                 "agency": agency,
+                "law": law,
             }
         )
         if filters.law_types or filters.statuses:
@@ -64,7 +91,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "laws/search.html",
         {
             "query": query,
+            "error": error,
+            "max_query": MAX_QUERY,
             "results": results,
+            "within": services.laws().filter(code=law).first() if law else None,
             "kind": kind,
             "law_type": law_type,
             "status": status,
@@ -75,6 +105,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "statuses": LawStatus.choices,
             "agencies": _agencies(),
         },
+        status=400 if error else 200,
     )
 
 
