@@ -8,54 +8,19 @@ look at.
 
 from __future__ import annotations
 
-import os
 import random
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.conftest import PHONE, shot
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-}
 SERVICE = "food-shop-licence"
 AGENCY = "nonthaburi-city"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    # Playwright runs an event loop in this thread; the test also uses the ORM.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -77,11 +42,6 @@ def demo_world(transactional_db: None) -> dict[str, Any]:
         user=officer, agency=Agency.objects.get(code=AGENCY), role="approver"
     )
     return {"applicant": applicant, "officer": officer}
-
-
-def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def _login(page: Any, base: str, username: str, password: str) -> None:
@@ -117,7 +77,7 @@ def test_it_carries_an_application_from_phone_to_public_decision(
     _login(page, base, "citizen", "pw-citizen-123")
     page.goto(f"{base}/services/{SERVICE}/")
     assert page.locator("h1").inner_text() == version.name_th
-    _shot(page, "01-service-manual")
+    shot(page, "01-service-manual")
     page.click("form[action$='/apply/'] button[type=submit]")
 
     # The server checks answers: submit one wrong value first and see the error.
@@ -139,7 +99,7 @@ def test_it_carries_an_application_from_phone_to_public_decision(
         page.click("button[name=save][value=continue]")
         assert page.locator(".error-summary").is_visible()
         assert page.locator(f"#e-{first_text}").inner_text() == "กรุณากรอกข้อมูลในช่องนี้"
-        _shot(page, "02-form-error")
+        shot(page, "02-form-error")
     page.fill(f"#f-{first_text}", str(answers[first_text]))
     page.click("button[name=save][value=continue]")
 
@@ -149,13 +109,13 @@ def test_it_carries_an_application_from_phone_to_public_decision(
         page.click(f"#doc-{code} button[type=submit]")
         page.wait_for_load_state()
         assert page.locator(f"#doc-{code} a").count() == 1
-    _shot(page, "03-documents")
+    shot(page, "03-documents")
     page.click("a[href$='/check/']")
-    _shot(page, "04-check-answers")
+    shot(page, "04-check-answers")
     page.click("form button[type=submit]:not(.linklike)")
     number = page.locator("#tracking-number").inner_text().strip()
     assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{5}", number)
-    _shot(page, "05-confirmation")
+    shot(page, "05-confirmation")
 
     # --- the officer asks for one document -----------------------------------------
     office = browser.new_context(**PHONE, locale="th-TH")
@@ -168,7 +128,7 @@ def test_it_carries_an_application_from_phone_to_public_decision(
     officer_page.fill("#rd-note", "สำเนาไม่ชัดเจน กรุณาแนบใหม่")
     officer_page.click("#act-request_documents")
     assert officer_page.locator(".pill.returned").is_visible()
-    _shot(officer_page, "06-officer-requested")
+    shot(officer_page, "06-officer-requested")
 
     # --- the applicant sends it ------------------------------------------------------
     page.goto(f"{base}/my/")
@@ -190,7 +150,7 @@ def test_it_carries_an_application_from_phone_to_public_decision(
     officer_page.fill("#ap-reasons", "อนุญาตตามคำขอ")
     officer_page.click("#act-approve")
     assert officer_page.locator(".pill.approved").is_visible()
-    _shot(officer_page, "07-officer-approved")
+    shot(officer_page, "07-officer-approved")
 
     # --- anyone can see the decision by number, typed loosely ------------------------------
     public = browser.new_context(**PHONE, locale="en-US")
@@ -201,7 +161,7 @@ def test_it_carries_an_application_from_phone_to_public_decision(
     # The visitor's browser asks for English, so the page answers in English.
     assert track_page.locator("#track-status").inner_text() == "Approved"
     assert "สมชาย" not in track_page.content()
-    _shot(track_page, "08-public-tracking")
+    shot(track_page, "08-public-tracking")
     # A one-character typing mistake is reported as such.
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
     track_page.goto(f"{base}/track/?number={wrong}")
