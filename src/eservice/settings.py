@@ -8,6 +8,7 @@ working directory. Production sets ``DEBUG=false``, ``SECRET_KEY``,
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -305,6 +306,20 @@ for _category in HOLIDAY_CATEGORIES:
             f"HOLIDAY_CATEGORIES: {_category!r} is not a category of {HOLIDAY_COUNTRY} "
             f"(it has {', '.join(_supported)})"
         )
+if HOLIDAY_WORKED:
+    # The names must be holidays of the country (in English, as the package
+    # writes them); a misspelt one would be silently kept as a day off.
+    _year = datetime.datetime.now(tz=datetime.UTC).year
+    _named = holidays.country_holidays(
+        HOLIDAY_COUNTRY, years=range(_year - 1, _year + 2), categories=_supported, language="en_US"
+    )
+    _names = {p.removesuffix(" (in lieu)") for n in _named.values() for p in n.split("; ")}
+    for _holiday in HOLIDAY_WORKED:
+        if _holiday not in _names:
+            raise ImproperlyConfigured(
+                f"HOLIDAY_WORKED: {_holiday!r} is not a holiday of {HOLIDAY_COUNTRY} "
+                f"(it has {', '.join(sorted(_names))})"
+            )
 OFFICE_OPENS = env_str("OFFICE_OPENS", "08:30")
 OFFICE_CLOSES = env_str("OFFICE_CLOSES", "16:30")
 
@@ -330,6 +345,9 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 TRACK_RATE_LIMIT = env_str("TRACK_RATE_LIMIT", "30/m")
 # Document verifications by upload allowed per client address (web and API).
 VERIFY_RATE_LIMIT = env_str("VERIFY_RATE_LIMIT", "30/m")
+# Law searches allowed per client address (search page and API alike): a long
+# question costs tens of milliseconds.
+SEARCH_RATE_LIMIT = env_str("SEARCH_RATE_LIMIT", "60/m")
 # Sign-in attempts (web and API token) allowed per client address.
 LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "20/m")
 RATELIMIT_VIEW = "eservice.core.views.rate_limited"

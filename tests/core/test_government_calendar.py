@@ -147,9 +147,10 @@ def test_the_categories_and_worked_holidays_are_configurable() -> None:
     [
         ("HOLIDAY_CATEGORIES", "public,holy", "'holy' is not a category of TH"),
         ("HOLIDAY_COUNTRY", "XX", "'XX' is not a country of the holidays package"),
+        ("HOLIDAY_WORKED", "National Labour Day", "'National Labour Day' is not a holiday of TH"),
     ],
 )
-def test_a_category_or_country_the_package_does_not_know_stops_the_start(
+def test_a_category_country_or_holiday_the_package_does_not_know_stops_the_start(
     variable: str, value: str, message: str
 ) -> None:
     env = {**os.environ, variable: value, "DJANGO_SETTINGS_MODULE": "eservice.settings"}

@@ -159,3 +159,50 @@ def test_a_bad_body_is_a_400_that_names_what_is_wrong(db: None, body: str) -> No
     )
     assert answer.status_code == 400, answer.content
     assert answer.json()["detail"]
+
+
+def test_searches_are_limited_per_client_address_on_the_page_and_the_api_together(
+    db: None, settings: Any
+) -> None:
+    settings.SEARCH_RATE_LIMIT = "3/m"
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert client.get("/api/v1/search/", {"q": "ภาษี"}).status_code == 200
+    assert client.post("/api/v1/search/", {"q": "ภาษี"}, "application/json").status_code == 200
+    assert client.get("/search/", {"q": "ภาษี"}).status_code == 200
+    refused = client.post("/api/v1/search/", {"q": "ภาษี"}, "application/json")
+    assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    assert client.post("/search/", {"q": "ภาษี"}).status_code == 429
+
+
+@pytest.mark.parametrize("value", ["\x00", "x" * 500, "a b", "<script>"])
+def test_a_filter_that_is_not_a_code_is_no_filter_on_the_page(db: None, value: str) -> None:
+    for name in ("law", "agency"):
+        page = Client().get("/search/", {"q": "ภาษี", name: value})
+        assert page.status_code == 200
+        assert "<script>" not in page.content.decode()
+
+
+def test_the_first_searches_of_a_new_process_load_the_dictionary_once(tmp_path: Any) -> None:
+    """Threads that search at once in a fresh process share one dictionary load."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup()\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "from eservice.laws.text import words\n"
+        "with ThreadPoolExecutor(8) as pool:\n"
+        "    found = list(pool.map(lambda _: words('ผู้ค้ำประกันต้องรับผิด'), range(16)))\n"
+        "assert all(f == found[0] and f for f in found), found\n"
+        "print('ok')\n"
+    )
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "eservice.settings", "TMPDIR": str(temporary)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+    assert list(temporary.iterdir()) == []  # the dictionary file was not left behind

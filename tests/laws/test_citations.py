@@ -96,6 +96,43 @@ def test_a_law_the_catalog_does_not_have_finds_no_section_of_other_laws(
     assert named(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A law we do not have named right after the numbers, with no "แห่ง".
+        (
+            "ตามประมวลรัษฎากร มาตรา 42 เงินได้บางประเภทได้รับยกเว้น "
+            "ส่วนค่าชดเชยตามมาตรา 118 พระราชบัญญัติคุ้มครองแรงงาน",
+            [("revenue-code", "42")],
+        ),
+        ("ลูกหนี้อาจมีความผิดตามมาตรา 40 ป.อ. ด้วย", []),
+        ("ผู้ใดกระทำตาม ป.อ. มาตรา 40", []),
+        ("see section 40 of the Labour Protection Act B.E. 2541 as well", []),
+        # English names after the numbers, read in the text (not its key form).
+        ("section 40 in accordance with the Revenue Code", [("revenue-code", "40")]),
+        ("Revenue Code section 40 of the same Code", [("revenue-code", "40")]),
+        # "ปี 2567" after a name is a date, not the law's year.
+        (
+            "มาตรา 21 พ.ร.บ.ควบคุมอาคาร ปี 2567 กำหนดไว้อย่างไร",
+            [("building-control-act-2522", "21")],
+        ),
+        # Mentions that point back, or name the constitution in passing, do not hide the law.
+        (
+            "ตามพระราชบัญญัติการสาธารณสุข พ.ศ. 2535 และตามพระราชบัญญัติดังกล่าว มาตรา 40",
+            [("public-health-act-2535", "40")],
+        ),
+        (
+            "ตามประมวลรัษฎากร ซึ่งไม่ขัดต่อรัฐธรรมนูญ มาตรา 40 (2) ใช้บังคับอย่างไร",
+            [("revenue-code", "40")],
+        ),
+    ],
+)
+def test_what_follows_or_precedes_the_numbers_is_read_for_what_it_is(
+    laws: Any, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert named(text) == expected
+
+
 def test_a_section_of_a_regulation_issued_under_a_law_is_that_laws(laws: Any) -> None:
     text = (
         "ประมวลรัษฎากร มาตรา 42 กำหนดเงินได้ที่ได้รับยกเว้น และกฎกระทรวงที่ออกตามมาตรา 40 ก็กำหนดรายละเอียดไว้"

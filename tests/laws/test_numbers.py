@@ -84,6 +84,40 @@ def test_references_are_found_with_their_numbers_and_where_they_end(
     assert text[ref.end :] == after
 
 
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        # Quantities after a joiner are not sections, however many digits they have.
+        ("มาตรา 5 ถึง 30 วัน", ["5"]),
+        ("มาตรา 3 และ 15 วันทำการ", ["3"]),
+        ("มาตรา 5 หรือ 10,000 บาท", ["5"]),
+        ("section 5 to 30 days", ["5"]),
+        # A number is never read from part of a longer one, and has five digits at most.
+        ("มาตรา 123456", []),
+        ("มาตรา 1-" + "9" * 5000, ["1"]),
+        # "ม." of a school grade or of a village in an address is not a section.
+        ("นักเรียนชั้น ม.6", []),
+        ("บ้านเลขที่ 12 ม.3 ต.บางรัก", []),
+        ("บ้านเลขที่ 12 ม. 3 ตำบลบางรัก", []),
+        ("ม.65 ทวิ ประมวลรัษฎากร", ["65 ทวิ"]),
+        # English prefixes start a word.
+        ("3 years. 5 months", []),
+        ("at the intersection 5", []),
+        ("ss. 5 and 6", ["5", "6"]),
+    ],
+)
+def test_what_only_looks_like_a_section_is_not_read_as_one(text: str, numbers: list[str]) -> None:
+    assert [n for ref in find_references(text) for n in ref.numbers] == numbers
+
+
+def test_one_reference_names_at_most_max_numbers_sections() -> None:
+    from eservice.laws.numbers import MAX_NUMBERS
+
+    chain = "-".join(str(n) for n in range(1, 20_000, 50))
+    (ref,) = find_references(f"มาตรา {chain}")
+    assert len(ref.numbers) == MAX_NUMBERS and ref.numbers[:3] == ["1", "2", "3"]
+
+
 def test_a_question_without_a_section_has_no_reference() -> None:
     assert find_references("ให้คนอื่นยืมเงินแล้วไม่คืน ต้องฟ้องภายในกี่ปี") == []
     assert find_references("the 2 sections of the Act") == []

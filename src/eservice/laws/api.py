@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -31,6 +34,11 @@ from eservice.laws.serializers import (
 TAG = "Laws"
 
 
+def search_rate(group: str, request: Any) -> str:
+    """Searches allowed per client address, the page's and the API's together."""
+    return settings.SEARCH_RATE_LIMIT
+
+
 def filters_from(data: dict[str, Any]) -> Filters:
     law_ids: list[int] = []
     if data.get("law"):
@@ -53,7 +61,8 @@ _SEARCH_TEXT = (
     "law not in the catalog finds nothing, and a section named without any law lists "
     "that section of the laws that fit the question best. A long question (the facts of "
     "a case) is searched by its most telling words. Filters `type` and `status` leave out "
-    "services. Public; no sign-in needed."
+    "services. Public; no sign-in needed; limited per client address (`SEARCH_RATE_LIMIT`, "
+    "default 60 a minute, shared with the search page)."
 )
 
 
@@ -69,8 +78,9 @@ class Search(APIView):
         summary="Search laws, sections and services",
         parameters=[SearchQuerySerializer],
         description=_SEARCH_TEXT,
-        responses={200: SearchResultSerializer, **error_responses(400)},
+        responses={200: SearchResultSerializer, **error_responses(400, 429)},
     )
+    @method_decorator(ratelimit(key="ip", rate=search_rate, group="search", block=True))
     def get(self, request: Request) -> Response:
         return self._search(request.query_params)
 
@@ -83,8 +93,9 @@ class Search(APIView):
         + f" The same search as `GET /api/v1/search/`, for a question too long for a URL "
         f"(up to {MAX_QUERY:,} characters): the parameters go in a JSON body, filters as "
         'lists (`{"q": "…", "kind": ["section"]}`).',
-        responses={200: SearchResultSerializer, **error_responses(400)},
+        responses={200: SearchResultSerializer, **error_responses(400, 429)},
     )
+    @method_decorator(ratelimit(key="ip", rate=search_rate, group="search", block=True))
     def post(self, request: Request) -> Response:
         if not isinstance(request.data, dict):
             raise ValidationFailed(_("Send the search as a JSON object."))

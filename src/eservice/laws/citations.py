@@ -48,6 +48,8 @@ _KIND_ABBREVIATIONS = [
     ("ประมวลกฎหมาย", ["ป", "ประมวล"]),
     ("ประมวล", ["ป"]),
 ]
+# The codes people name by their initials (ป.อ., ป.วิ.อ., ป.วิ.พ.), key form.
+CODE_ABBREVIATIONS = ("ปอ", "ปวิอ", "ปวิพ")
 # What begins the name of a law, known or not (key form).
 _KIND_WORDS = (
     "พระราชบัญญัติ",
@@ -66,13 +68,19 @@ _KIND_WORDS = (
     "ข้อบัญญัติ",
     "คำสั่ง",
     "กฎหมาย",
+    *CODE_ABBREVIATIONS,
 )
 # Words that begin the name of a law and hardly anything else (key form): where
 # one begins a name the catalog does not know, the text names a law we do not
-# have ("พระราชบัญญัติคุ้มครองแรงงาน พ.ศ. 2541 มาตรา 118").
+# have ("พระราชบัญญัติคุ้มครองแรงงาน พ.ศ. 2541 มาตรา 118"), unless it points
+# back ("พระราชบัญญัตินี้", "พระราชบัญญัติดังกล่าว"). A constitution is mostly
+# named in passing ("ขัดต่อรัฐธรรมนูญ"), so only "แห่งรัฐธรรมนูญ" names it.
 _UNKNOWN_LAW = re.compile(
-    "พระราชบัญญัติ|พรบ|พระราชกำหนด|พรก|พระราชกฤษฎีกา|พรฎ|พรป|ประมวลกฎหมาย|กฎกระทรวง|รัฐธรรมนูญ"
+    "(?:พระราชบัญญัติ|พรบ|พระราชกำหนด|พรก|พระราชกฤษฎีกา|พรฎ|พรป|ประมวลกฎหมาย|กฎกระทรวง)"
+    "(?!ดังกล่าว|นี้|เดียวกัน|ข้างต้น)"
 )
+# The codes written with full stops ("ป.อ. มาตรา 264"), found in the text itself.
+_DOTTED_CODES = re.compile(r"ป\s*\.\s*(?:วิ\s*\.\s*)?[อพ]\s*\.")
 # Between a subordinate law and a section: the section is the parent law's
 # ("กฎกระทรวงที่ออกตามมาตรา 42 (17)", "พระราชกฤษฎีกาออกตามความในประมวลรัษฎากร").
 _ISSUED_UNDER = re.compile("ออกตาม|ตามความใน|อาศัยอำนาจ")
@@ -82,14 +90,21 @@ _TITLE_GAP = 40
 # Words that point back to a law named earlier ("แห่งกฎหมายดังกล่าว", "of this Act").
 _BACK = re.compile(
     r"(?:กฎหมาย|พระราชบัญญัติ|พรบ|ประมวล(?:กฎหมาย)?|พระราชกำหนด|พรก)?(?:ดังกล่าว|นี้|เดียวกัน|ข้างต้น)"
-    r"|(?:this|that|thesame|thesaid|theabove|said)(?:act|code|law|decree)"
+    r"|(?:this|that|thesame|thesaid|theabove|same|said|above)(?:act|code|law|decree)"
 )
 # Words between a reference and the law's name (key form).
 _THAI_LEADS = ("แห่ง", "ของ", "ตาม", "ใน")
 _ENGLISH_LEADS = ("ofthe", "of", "inthe", "in", "underthe", "under")
 _SKIP = ",;:()[]\"'“”‘’-–"
-_ENGLISH_KIND = re.compile(r"(?:act|code|decree|regulation|ordinance)(?![a-z])")
-_YEAR_AFTER = re.compile(r"(?:พศ|be|ปี)(\d{4})")
+# An English law's name after a reference, in the text itself (the key form
+# has no spaces to find English words by): "of the Labour Protection Act".
+_ENGLISH_AFTER = re.compile(
+    r"\s*,?\s*(?:of|in|under)\s+(?:the\s+)?"
+    r"(?P<name>(?:[\w'’.-]+\s+){0,8}?(?:act|code|decree|regulation|ordinance))\b",
+    re.IGNORECASE,
+)
+# "พ.ศ. 2543" or "B.E. 2543" after a name is the law's year ("ปี 2567" is a date).
+_YEAR_AFTER = re.compile(r"(?:พศ|be)(\d{4})")
 _THAI_YEAR = re.compile(r"\s*(?:พ\s*\.?\s*ศ\s*\.?)\s*\d{4}\s*$")
 _ENGLISH_YEAR = re.compile(r"\s*(?:b\s*\.?\s*e\s*\.?\s*\d{4})?\s*(?:\(\s*\d{4}\s*\))?\s*$", re.I)
 _CUT = "ฯ"  # a name cut short
@@ -309,11 +324,12 @@ def _lead(text: str, offset: int) -> tuple[int, str]:
     return offset, ""
 
 
-def _names_a_law(text: str, offset: int, language: str) -> bool:
-    """Whether the name of a law (in the catalog or not) begins at ``offset``."""
-    if language == "th":
+def _names_a_law(text: str, offset: int, linked: str) -> bool:
+    """Whether a Thai law's name (in the catalog or not) begins at key offset ``offset``:
+    after "แห่ง"/"ของ"/… any kind of law, right after the numbers only an unmistakable one."""
+    if linked == "th":
         return text.startswith(_KIND_WORDS, offset)
-    return bool(_ENGLISH_KIND.search(text, offset, offset + 60))
+    return bool(_UNKNOWN_LAW.match(text, offset)) or text.startswith(CODE_ABBREVIATIONS, offset)
 
 
 def _nearest_before(
@@ -364,20 +380,31 @@ def read_citations(text: str, index: Callable[[], LawNames]) -> list[Citation]:
     for ref in refs:
         after, linked = _lead(keyed.text, keyed.at(ref.end))
         found = names.match(keyed.text, after)
+        english = None if found is not None else _ENGLISH_AFTER.match(text, ref.end)
         citation = Citation(ref.numbers, ref.start, ref.end)
         if found is not None:
             citation.laws = found.laws
             citation.end = keyed.origin(found.end)
-        elif (
-            linked
-            and not _BACK.match(keyed.text, after)
-            and _names_a_law(keyed.text, after, linked)
-        ):
+        elif english is not None and not _BACK.match(key(english.group("name"))):
+            # "of the Labour Protection Act": the catalog's law if it is one, else none.
+            known = [m for m in names.find_all(key(english.group("name"))) if m.laws]
+            citation.laws = known[0].laws if known else []
+            citation.end = english.end()
+        elif not _BACK.match(keyed.text, after) and _names_a_law(keyed.text, after, linked):
             citation.laws = []  # a law the catalog does not have
         else:
             if everywhere is None:
-                everywhere = names.find_all(keyed.text)
+                everywhere = _named(names, keyed, text)
                 starts = [m.start for m in everywhere]
             citation.laws = _nearest_before(everywhere, starts, keyed.text, keyed.at(ref.start))
         out.append(citation)
     return out
+
+
+def _named(names: LawNames, keyed: KeyText, text: str) -> list[NameMatch]:
+    """Every law named in the text, with the codes written with full stops."""
+    found = names.find_all(keyed.text)
+    dotted = [
+        NameMatch(keyed.at(m.start()), keyed.at(m.end()), []) for m in _DOTTED_CODES.finditer(text)
+    ]
+    return sorted([*found, *dotted], key=lambda m: m.start) if dotted else found

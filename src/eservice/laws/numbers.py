@@ -63,9 +63,21 @@ _ORDINAL_RX = "|".join(sorted([*ORDINALS, *_LATIN], key=len, reverse=True))
 # An ordinal is not the start of a Thai word ("มาตรา 5 ฉบับ" is section 5),
 # but may run into the word that follows it ("มาตรา 65 ทวิแห่งประมวลรัษฎากร").
 _AFTER_ORDINAL = r"(?![\u0E00-\u0E7F])|(?=แห่ง|ของ|และ|หรือ|วรรค|ประกอบ|ถึง|กับ|ตาม|ใน|พระราช|ประมวล)"
-_NUMBER = rf"\d+(?:\s*/\s*\d+)?(?:\s*(?:{_ORDINAL_RX})(?:{_AFTER_ORDINAL}))?(?:\s*/\s*\d+)?"
+# Section numbers have at most five digits; a longer run of digits is not one,
+# and a number is never read from part of a longer one ("30 วัน" is not "3").
+_DIGITS = r"\d{1,5}(?!\d)"
+_NUMBER = (
+    rf"{_DIGITS}(?:\s*/\s*{_DIGITS})?(?:\s*(?:{_ORDINAL_RX})(?:{_AFTER_ORDINAL}))?"
+    rf"(?:\s*/\s*{_DIGITS})?"
+)
 _NUMBER_RX = re.compile(rf"^(\d+)(?:/(\d+))?(?: ({_ORDINAL_RX}))?(?:/(\d+))?$")
-_PREFIX = r"(?:มาตรา|ม\s*\.|sections?|secs?\s*\.?|ss?\s*\.|§+)"
+# "ม." is also a school grade ("ชั้น ม.6") and a village in an address
+# ("12 ม.3 ต.บางรัก"): not after ชั้น or หมู่บ้าน words, not before the parts of an
+# address. English prefixes start a word ("intersection 5" and "years. 5" are not).
+_MOO = (
+    r"(?<!ชั้น)(?<!ชั้น )(?<!นักเรียน)ม\s*\.(?=\s*+\d++\s*+(?![ตถซอจ]\s*\.|ตำบล|ถนน|ซอย|อำเภอ|จังหวัด|หมู่))"
+)
+_PREFIX = rf"(?:มาตรา|{_MOO}|\b(?:sections?|secs?\s*\.?|ss?\s*\.)|§+)"
 # What may follow a number inside one reference: a paragraph, subsection or
 # item ("มาตรา 40 (2)", "มาตรา 91/2 วรรคหนึ่ง", "มาตรา 81 (1) (ก)",
 # "section 40(2)(a)"). The section is the unit the catalog keeps.
@@ -79,9 +91,9 @@ _JOIN = r"(?:,|และ|หรือ|ถึง|ประกอบ(?:กับ)?
 # A bare number after a joiner is a section only if no unit follows it
 # ("มาตรา 40 และ 50" but not "มาตรา 40 และ 2 ปี").
 _NOT_A_QUANTITY = (
-    r"(?!\s*(?:ปี|เดือน|วัน|สัปดาห์|ชั่วโมง|นาที|บาท|สตางค์|คน|ราย|ครั้ง|ฉบับ|แปลง|ไร่|"
-    r"ล้าน|แสน|หมื่น|พัน|ร้อย|เปอร์เซ็นต์|%|years?\b|months?\b|days?\b|baht\b|"
-    r"people\b|persons?\b|times\b|percent\b))"
+    r"(?!,\d{3}|\.\d|\s*(?:ปี|เดือน|วัน|สัปดาห์|ชั่วโมง|นาที|บาท|สตางค์|คน|ราย|ครั้ง|ฉบับ|"
+    r"แปลง|ไร่|ล้าน|แสน|หมื่น|พัน|ร้อย|เปอร์เซ็นต์|%|years?\b|months?\b|days?\b|weeks?\b|"
+    r"baht\b|people\b|persons?\b|times\b|percent\b))"
 )
 _NEXT = rf"(?:{_PREFIX}\s*{_NUMBER}|{_NUMBER}{_NOT_A_QUANTITY}){_QUALIFIER}"
 _REFERENCE = re.compile(
@@ -94,6 +106,7 @@ _MORE = re.compile(
 )
 _RANGE_WORDS = {"ถึง", "to", "-", "–"}
 _MAX_RANGE = 50
+MAX_NUMBERS = 200  # numbers one reference may name ("มาตรา 1-50-100-…" stops there)
 
 
 class BadNumber(ValueError):
@@ -161,6 +174,8 @@ class SectionRef:
 def _expand(first: str, more: str) -> list[str]:
     numbers = [normalize_number(first)]
     for match in _MORE.finditer(more):
+        if len(numbers) >= MAX_NUMBERS:
+            break
         joiner = match.group(1)
         number = normalize_number(match.group("named") or match.group("bare"))
         previous = numbers[-1]
@@ -173,7 +188,7 @@ def _expand(first: str, more: str) -> list[str]:
             numbers.extend(str(n) for n in range(int(previous) + 1, int(number) + 1))
         else:
             numbers.append(number)
-    return list(dict.fromkeys(numbers))
+    return list(dict.fromkeys(numbers))[:MAX_NUMBERS]
 
 
 def find_references(text: str) -> list[SectionRef]:

@@ -54,6 +54,7 @@ MAX_QUERY = 50_000  # characters of a question; longer is refused, never cut
 MAX_TERMS = 32  # distinct words a long question is searched by
 MAX_EXPANSIONS = 16  # added terms (synonyms, compound parts) kept for a long question
 MAX_NAMED = 200  # sections named in a question that are listed first
+FETCH_ROUNDS = 10  # queries for them, MAX_NAMED numbers each
 K1, B = 1.2, 0.75
 K3 = 1.2  # saturation of a word repeated in the question
 FIELDS = ("title", "law", "body")
@@ -238,42 +239,54 @@ def _idf(n: int, df: int) -> float:
 
 
 def _sections(citations: list[Citation]) -> tuple[list[Section], list[list[int]]]:
-    """The sections the citations name, in the order named; and those named without a law."""
+    """The sections the citations name, in the order named; and those named without a law.
+
+    At most MAX_NAMED sections; their numbers are fetched MAX_NAMED at a time, in
+    the order cited, for at most FETCH_ROUNDS rounds (texts are read later, for
+    the page shown).
+    """
     found: list[Section] = []
     seen: set[int] = set()
     unplaced: list[list[int]] = []
     # The same reference written again names nothing new.
     unique: dict[tuple[tuple[str, ...], tuple[int, ...] | None], Citation] = {}
     for c in citations:
-        unique.setdefault((tuple(c.numbers), None if c.laws is None else tuple(c.laws)), c)
-    citations = list(unique.values())
-    # At most MAX_NAMED sections are listed, so the first MAX_NAMED numbers are enough.
-    wanted = list(dict.fromkeys(n for c in citations if c.laws != [] for n in c.numbers))
-    wanted = wanted[:MAX_NAMED]
-    by_number: dict[str, list[Section]] = {}
-    if wanted:  # one query for every citation
-        for section in Section.objects.filter(number__in=sorted(wanted)).select_related("law"):
-            by_number.setdefault(section.number, []).append(section)
-    for citation in citations:
-        if citation.laws == []:
-            continue  # a law the catalog does not have
+        if c.laws != []:  # [] is a law the catalog does not have
+            unique.setdefault((tuple(c.numbers), None if c.laws is None else tuple(c.laws)), c)
+    pending = list(unique.values())
+    numbers = list(dict.fromkeys(n for c in pending for n in c.numbers))
+    fetched: dict[str, list[Section]] = {}
+    next_number = rounds = 0
+    for citation in pending:
+        while any(n not in fetched for n in citation.numbers) and rounds < FETCH_ROUNDS:
+            rounds += 1
+            batch = numbers[next_number : next_number + MAX_NAMED]
+            next_number += len(batch)
+            for n in batch:
+                fetched[n] = []
+            sections = Section.objects.filter(number__in=batch).select_related("law")
+            for section in sections.defer("text_th", "text_en"):
+                fetched[section.number].append(section)
+        if any(n not in fetched for n in citation.numbers):
+            break  # FETCH_ROUNDS reached
         best = citation.laws or []
-        named = [
-            s
-            for number in citation.numbers
-            for s in by_number.get(number, [])
-            if citation.laws is None or s.law_id in best
-        ]
-        sections = sorted(
-            named,
+        order = {n: i for i, n in enumerate(citation.numbers)}
+        rank = {pk: i for i, pk in enumerate(best)}
+        named = sorted(
+            (
+                s
+                for number in citation.numbers
+                for s in fetched.get(number, [])
+                if citation.laws is None or s.law_id in rank
+            ),
             key=lambda s: (
-                citation.numbers.index(s.number),
-                best.index(s.law_id) if s.law_id in best else 0,
+                order[s.number],
+                rank.get(s.law_id, 0),
                 s.law.status == "repealed",
                 s.law.title_th,
             ),
         )
-        new = [s for s in sections if s.pk not in seen][: MAX_NAMED - len(found)]
+        new = [s for s in named if s.pk not in seen][: MAX_NAMED - len(found)]
         seen.update(s.pk for s in new)
         found += new
         if citation.laws is None and len(new) > 1:
@@ -386,10 +399,11 @@ def _parse(row: Any, vocabulary: _Vocabulary) -> _Doc:
 
 def _load(ids: Sequence[int], state: _State) -> list[_Doc]:
     parsed = state.parsed
-    with _lock:
+    with _lock:  # a snapshot: another thread may clear the cache meanwhile
         if len(parsed) > MAX_PARSED:
             parsed.clear()
-        missing = [pk for pk in ids if pk not in parsed]
+        have = {pk: parsed[pk] for pk in ids if pk in parsed}
+    missing = [pk for pk in ids if pk not in have]
     if missing:
         rows = SearchDoc.objects.filter(pk__in=missing).only(
             "pk",
@@ -405,7 +419,8 @@ def _load(ids: Sequence[int], state: _State) -> list[_Doc]:
         new = {row.pk: _parse(row, state.vocabulary) for row in rows}
         with _lock:
             parsed.update(new)
-    return [parsed[pk] for pk in ids if pk in parsed]
+        have.update(new)
+    return [have[pk] for pk in ids if pk in have]
 
 
 @dataclass
@@ -756,10 +771,20 @@ def search(
     sections = {
         s.pk: s for s in Section.objects.filter(pk__in={r.section_id for r in rows if r.section_id})
     }
+    # The named sections were read without their texts: read those of the page.
+    texts = {
+        pk: (th, en)
+        for pk, th, en in Section.objects.filter(
+            pk__in=[exact[i].pk for i in page if i < len(exact)]
+        ).values_list("pk", "text_th", "text_en")
+    }
     hits: list[Hit] = []
     for i in page:
         if i < len(exact):
-            hits.append(_section_hit(exact[i], 1000.0 - i, shown, lang, exact=True))
+            section = exact[i]
+            section.text_th, section.text_en = texts.get(section.pk, ("", ""))
+            # Above any score of words, in the order named.
+            hits.append(_section_hit(section, 1000.0 + len(exact) - i, shown, lang, exact=True))
             continue
         score, doc = scored[i - len(exact)]
         if doc.kind == SearchDoc.Kind.SECTION:

@@ -63,7 +63,8 @@ class SearchQuerySerializer(serializers.Serializer):
 class SearchHitSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=KINDS)
     score = serializers.FloatField(
-        help_text="Relevance; higher is better. Exact section references score 1000 and up."
+        help_text="Relevance; higher is better. Sections the query names (`exact`) score "
+        "above 1000, in the order named."
     )
     exact = serializers.BooleanField(help_text="The query named this section.")
     url = serializers.CharField(help_text="The page of the result.")

@@ -15,13 +15,13 @@ and plural ``s`` is dropped, and stopwords are left out.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tempfile
 import unicodedata
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
+from threading import Lock
 
 import nlpo3
 import yaml
@@ -110,22 +110,31 @@ def _dictionary() -> frozenset[str]:
     return frozenset(thai_words()) | legal_terms()
 
 
-@lru_cache(maxsize=1)
+_segmenter_lock = Lock()
+_segmenter_name: list[str] = []
+
+
 def _segmenter() -> str:
-    """Load the dictionary into nlpo3 (which reads it from a file) and return its name."""
-    content = "\n".join(sorted(_dictionary())).encode("utf-8")
-    digest = hashlib.sha256(content).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"eservice-words-{digest}.txt"
-    if not path.exists():
-        fd, partial = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-        os.replace(partial, path)  # atomic: another process may be writing it too
-    name = f"eservice-{digest}"
-    message, loaded = nlpo3.load_dict(str(path), name)
-    if not loaded:
-        raise RuntimeError(f"the word dictionary did not load: {message}")
-    return name
+    """Load the dictionary into nlpo3 once per process and return its name.
+
+    nlpo3 reads a dictionary from a file: it is written to a private temporary
+    folder (nobody else can replace it) and deleted once loaded. Threads wait
+    for the first load; nlpo3 refuses a name loaded twice.
+    """
+    if _segmenter_name:
+        return _segmenter_name[0]
+    with _segmenter_lock:
+        if not _segmenter_name:
+            content = "\n".join(sorted(_dictionary())).encode("utf-8")
+            name = f"eservice-{hashlib.sha256(content).hexdigest()[:16]}"
+            with tempfile.TemporaryDirectory(prefix="eservice-words-") as folder:
+                path = Path(folder) / "words.txt"
+                path.write_bytes(content)
+                message, loaded = nlpo3.load_dict(str(path), name)
+            if not loaded and "already exists" not in message:
+                raise RuntimeError(f"the word dictionary did not load: {message}")
+            _segmenter_name.append(name)
+    return _segmenter_name[0]
 
 
 def segment(text: str) -> list[str]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from eservice.core.i18n import current_language
 from eservice.core.web import domain_errors
 from eservice.laws import services
-from eservice.laws.api import filters_from
+from eservice.laws.api import filters_from, search_rate
 from eservice.laws.fileformat import LAW_TYPES
 from eservice.laws.models import LawStatus, LawType
 from eservice.laws.search import MAX_QUERY, search
@@ -31,6 +34,13 @@ def _agencies() -> list[tuple[str, str]]:
     from eservice.catalog.services import agencies_with_counts
 
     return [(a.code, str(a)) for a in agencies_with_counts()]
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
+def _slug(value: str) -> str:
+    return value if _SLUG.fullmatch(value) else ""
 
 
 def query_error(query: str) -> str:
@@ -54,6 +64,7 @@ def query_error(query: str) -> str:
 # question pasted into a page left open for hours is never refused.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=search_rate, group="search", block=True)
 def search_page(request: HttpRequest) -> HttpResponse:
     """Laws, sections and services for what the person typed or pasted, best first."""
     data = request.POST if request.method == "POST" else request.GET
@@ -61,8 +72,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     kind = data.get("kind", "")
     law_type = data.get("type", "")
     status = data.get("status", "")
-    agency = data.get("agency", "")
-    law = data.get("law", "")
+    # Codes are slugs; anything else (a NUL, a long string) is no filter at all.
+    agency = _slug(data.get("agency", ""))
+    law = _slug(data.get("law", ""))
     page = _int(data.get("page"), 1)
     results = None
     error = query_error(query)
