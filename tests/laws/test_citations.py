@@ -185,3 +185,11 @@ def test_the_key_form_of_a_text_maps_back_to_it(text: str) -> None:
     for offset, char in enumerate(keyed.text):
         assert text.lower()[keyed.origin(offset)] == char
         assert keyed.at(keyed.origin(offset)) == offset
+
+
+def test_the_civil_and_commercial_code_by_its_initials_is_not_the_criminal_code(laws: Any) -> None:
+    # "ป.พ.พ." holds "ป.พ." but is not ป.อ. or ป.วิ.พ.
+    assert named("ดิฉันอ่านเจอว่าตาม ป.พ.พ. มาตรา 1097 ผู้เริ่มก่อการต้องมีกี่คน") == [
+        ("civil-and-commercial-code", "1097")
+    ]
+    assert named("ตาม ป.วิ.พ. มาตรา 1097 ศาลต้องทำอย่างไร") == []

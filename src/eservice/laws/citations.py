@@ -80,7 +80,7 @@ _UNKNOWN_LAW = re.compile(
     "(?!ดังกล่าว|นี้|เดียวกัน|ข้างต้น)"
 )
 # The codes written with full stops ("ป.อ. มาตรา 264"), found in the text itself.
-_DOTTED_CODES = re.compile(r"ป\s*\.\s*(?:วิ\s*\.\s*)?[อพ]\s*\.")
+_DOTTED_CODES = re.compile(r"ป\s*\.\s*(?:อ|วิ\s*\.\s*[อพ])\s*\.(?!\s*[ก-ฮ]\s*\.)")
 # Between a subordinate law and a section: the section is the parent law's
 # ("กฎกระทรวงที่ออกตามมาตรา 42 (17)", "พระราชกฤษฎีกาออกตามความในประมวลรัษฎากร").
 _ISSUED_UNDER = re.compile("ออกตาม|ตามความใน|อาศัยอำนาจ")
@@ -404,7 +404,16 @@ def read_citations(text: str, index: Callable[[], LawNames]) -> list[Citation]:
 def _named(names: LawNames, keyed: KeyText, text: str) -> list[NameMatch]:
     """Every law named in the text, with the codes written with full stops."""
     found = names.find_all(keyed.text)
+    known = [m for m in found if m.laws]
+    starts = [m.start for m in known]
+
+    def inside_known(offset: int) -> bool:  # "ป.พ.พ." holds "ป.พ."
+        i = bisect_right(starts, offset) - 1
+        return i >= 0 and offset < known[i].end
+
     dotted = [
-        NameMatch(keyed.at(m.start()), keyed.at(m.end()), []) for m in _DOTTED_CODES.finditer(text)
+        NameMatch(keyed.at(m.start()), keyed.at(m.end()), [])
+        for m in _DOTTED_CODES.finditer(text)
+        if not inside_known(keyed.at(m.start()))
     ]
     return sorted([*found, *dotted], key=lambda m: m.start) if dotted else found
