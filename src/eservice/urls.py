@@ -22,3 +22,9 @@ urlpatterns = [
     path("", include("eservice.laws.urls")),
     path("", include("eservice.notify.urls")),
 ]
+
+# Styled error pages in the user's language; JSON under /api/ (also with DEBUG off).
+handler400 = "eservice.core.views.bad_request"
+handler403 = "eservice.core.views.permission_denied"
+handler404 = "eservice.core.views.page_not_found"
+handler500 = "eservice.core.views.server_error"

@@ -341,3 +341,29 @@ def test_it_deletes_a_draft_but_not_a_submitted_application(somchai: APIClient) 
     assert refused.status_code == 409
     assert Application.objects.filter(public_id=submitted_id).exists()
     assert not Application.objects.filter(public_id=draft_id).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_requests_at_once_with_one_key_store_one_application_and_one_201(
+    api: Any, catalog: Any, monday: Any
+) -> None:
+    from tests.jobs.support import at_once, needs_row_locks
+
+    needs_row_locks()  # real concurrent transactions: PostgreSQL
+    answers = valid_answers(FOOD_SHOP)
+    clients = [api("applicant") for _ in range(5)]  # fixtures are not for threads
+
+    def start(i: int) -> tuple[int, str, dict[str, Any]]:
+        from django.db import connection
+
+        try:
+            response = _start(clients[i], key="k-at-once", answers=answers)
+            return response.status_code, response.json()["id"], response.json()["answers"]
+        finally:
+            connection.close()
+
+    results = at_once(5, start)
+    assert sorted(code for code, _, _ in results) == [200, 200, 200, 200, 201]
+    assert len({app_id for _, app_id, _ in results}) == 1
+    assert all(stored == answers for _, _, stored in results)
+    assert Application.objects.filter(client_key="k-at-once").count() == 1

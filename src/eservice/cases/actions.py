@@ -7,6 +7,7 @@ transaction. Views, API endpoints and commands call exactly one action.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -147,6 +148,25 @@ def start_application(
 
     With ``client_key`` a retried request returns the application created by the first.
     """
+    return open_application(user, service, on_behalf_of, client_key, language)[0]
+
+
+def open_application(
+    user: User,
+    service: Service,
+    on_behalf_of: JuristicPerson | None = None,
+    client_key: str | None = None,
+    language: str = "th",
+    answers: dict[str, Any] | None = None,
+) -> tuple[Application, bool]:
+    """Return the applicant's open draft for the service and whether this call created it.
+
+    A new draft is created with ``answers`` in one transaction, so a server that
+    dies mid-request leaves either nothing or the whole draft. With
+    ``client_key`` a retry returns what the first request stored, untouched, and
+    of requests racing with one key exactly one creates; without it ``answers``
+    replace those of the open draft.
+    """
     if service.current_version_id is None or not service.is_active:
         raise NotFound(_("No such service."))
     if (
@@ -155,14 +175,9 @@ def start_application(
     ):
         raise Forbidden(_("You may not apply for this juristic person."))
     if client_key:
-        existing = Application.objects.filter(applicant=user, client_key=client_key).first()
+        existing = _by_key(user, client_key, service)
         if existing:
-            if existing.service_id != service.pk:
-                raise ValidationFailed(
-                    _("This idempotency key was already used for another service."),
-                    {"Idempotency-Key": [_("Use a new key for each new application.")]},
-                )
-            return existing
+            return existing, False
     else:
         existing = (
             Application.objects.filter(
@@ -172,9 +187,14 @@ def start_application(
             .first()
         )
         if existing:
-            return existing
+            if answers is not None:
+                existing = save_answers(existing, user, answers)
+            return existing, False
     try:
         with transaction.atomic():
+            version = service.current_version
+            assert version is not None
+            known = set(version.form_schema.get("properties", {}))
             app = Application.objects.create(
                 applicant=user,
                 on_behalf_of=on_behalf_of,
@@ -183,6 +203,7 @@ def start_application(
                 agency_id=service.agency_id,
                 client_key=client_key or None,
                 language=language,
+                answers={k: v for k, v in (answers or {}).items() if k in known},
             )
             record(
                 user.username,
@@ -192,9 +213,22 @@ def start_application(
                 {"service": service.code},
             )
     except IntegrityError:
-        # A concurrent retry with the same key won the race.
-        return Application.objects.get(applicant=user, client_key=client_key)
-    return app
+        # A concurrent request with the same key created it first: this is its replay.
+        found = _by_key(user, client_key or "", service)
+        if found is None:
+            raise
+        return found, False
+    return app, True
+
+
+def _by_key(user: User, client_key: str, service: Service) -> Application | None:
+    existing = Application.objects.filter(applicant=user, client_key=client_key).first()
+    if existing is not None and existing.service_id != service.pk:
+        raise ValidationFailed(
+            _("This idempotency key was already used for another service."),
+            {"Idempotency-Key": [_("Use a new key for each new application.")]},
+        )
+    return existing
 
 
 def _follow_current_manual(app: Application) -> None:
@@ -237,7 +271,11 @@ def save_answers(app: Application, user: User, answers: dict[str, Any]) -> Appli
 def upload_document(
     app: Application, user: User, requirement_code: str, upload: UploadedFile
 ) -> EvidenceFile:
-    """Attach an uploaded file to a draft, or to a case waiting for documents."""
+    """Attach an uploaded file to a draft, or to a case waiting for documents.
+
+    The same file sent again for the same document (a retry after a lost answer)
+    is the one already kept, not a second copy.
+    """
     _own(app, user)
     with files_guard(), transaction.atomic():
         app = _locked(app)
@@ -256,6 +294,12 @@ def upload_document(
                 _("This document is not asked for."),
                 {"requirement": [_("Choose one of the listed documents.")]},
             )
+        digest = _sha256(upload)
+        kept = EvidenceFile.objects.filter(
+            application=app, requirement_code=requirement_code, round=round_, sha256=digest
+        ).first()
+        if kept is not None:
+            return kept
         evidence = store_evidence(app.pk, requirement_code, upload, user, round_)
         record(
             user.username,
@@ -265,6 +309,14 @@ def upload_document(
             {"requirement": requirement_code, "sha256": evidence.sha256},
         )
     return evidence
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def remove_document(app: Application, user: User, evidence_id: str) -> None:

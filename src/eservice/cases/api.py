@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
@@ -174,16 +174,17 @@ class ApplicationListCreate(generics.GenericAPIView):
         if service is None:
             raise NotFound(_("No such service."))
         on_behalf_of = _on_behalf_of(user, data["on_behalf_of"])
-        # An application created by this request has a larger id than any existing one.
-        latest = applications_of(user).aggregate(latest=Max("pk"))["latest"] or 0
-        app = actions.start_application(
-            user, service, on_behalf_of, client_key=client_key, language=current_language()
+        # A new draft is stored with its answers at once; a retry with a key replays the
+        # first request: its answers were stored then, and may since have been changed
+        # or submitted.
+        app, created = actions.open_application(
+            user,
+            service,
+            on_behalf_of,
+            client_key=client_key,
+            language=current_language(),
+            answers=data.get("answers"),
         )
-        created = app.pk > latest
-        # A retry with a key replays the first request: its answers were stored then, and
-        # may since have been changed or submitted.
-        if "answers" in data and (created or client_key is None):
-            actions.save_answers(app, user, data["answers"])
         detail = application_for_applicant(user, app.public_id)
         return Response(
             ApplicationDetailSerializer(detail).data,

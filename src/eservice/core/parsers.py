@@ -1,4 +1,4 @@
-"""Request body parsers for the API: DRF's, with a clear 400 for a body too deeply nested."""
+"""Request body parsers for the API: DRF's, with clear 400s for what is not JSON text."""
 
 from __future__ import annotations
 
@@ -9,10 +9,30 @@ from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+from eservice.core.errors import ValidationFailed
+from eservice.core.text import find_not_text
+
+
+def not_text_error(field: str, position: int) -> ValidationFailed:
+    """The 400 for a field holding a character that is not text."""
+    return ValidationFailed(
+        _("The request has errors."),
+        {
+            field: [
+                _(
+                    "This has a character that is not text (at character %(position)s). "
+                    "Type or paste it again."
+                )
+                % {"position": position + 1}
+            ]
+        },
+    )
+
 
 class JSONParser(parsers.JSONParser):
-    """JSON, refusing a body nested deeper than Python's recursion allows (about
-    1,000 levels) with a 400 instead of a server error."""
+    """JSON, refusing with a 400 (never a server error) a body nested deeper than
+    Python's recursion allows, and text that is not text (a lone surrogate such as
+    ``"\\ud800"``, NUL, control characters), naming the field."""
 
     def parse(
         self,
@@ -21,6 +41,10 @@ class JSONParser(parsers.JSONParser):
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise ParseError(_("The JSON is nested too deeply.")) from exc
+        bad = find_not_text(data)
+        if bad is not None:
+            raise not_text_error(*bad)
+        return data

@@ -28,6 +28,7 @@ import yaml
 from pythainlp.corpus import thai_stopwords, thai_words
 
 from eservice.catalog.search import EN_STOPWORDS, WORD
+from eservice.core.text import not_text_at
 from eservice.laws.numbers import arabic_digits
 
 DATA = Path(__file__).parent / "data"
@@ -160,16 +161,9 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower()
 
 
-# Characters that are not text: lone surrogates (half of a character, which
-# no encoding can store), NUL and the other control characters but tab and
-# line breaks.
-_NOT_TEXT = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def unsafe_character(text: str) -> int | None:
     """The position of the first character of ``text`` that is not text, or None."""
-    found = _NOT_TEXT.search(text)
-    return found.start() if found else None
+    return not_text_at(text)
 
 
 def _stem(word: str) -> str:
