@@ -332,9 +332,10 @@ def answers_for(service: Any) -> dict[str, Any]:
 # --- uploads -----------------------------------------------------------------------
 
 
-def pdf_bytes(padding: int = 0) -> bytes:
-    """Return a small but well-formed one-page PDF (optionally padded with a comment)."""
-    objects = [
+def pdf_bytes(padding: int = 0, objects: list[bytes] | None = None) -> bytes:
+    """Return a small but well-formed one-page PDF (optionally padded with a comment),
+    or one made of ``objects`` (object 1 is the catalog)."""
+    objects = objects or [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
@@ -355,6 +356,44 @@ def pdf_bytes(padding: int = 0) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+_PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+_PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"
+# Well-formed PDFs that carry what uploads must not: each runs or holds something.
+HOSTILE_PDFS: dict[str, list[bytes]] = {
+    "JavaScript on opening": [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        _PAGES,
+        _PAGE,
+        b"<< /Type /Action /S /JavaScript /JS (app.alert('hi')) >>",
+    ],
+    "document JavaScript": [
+        b"<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript 4 0 R >> >>",
+        _PAGES,
+        _PAGE,
+        b"<< /Names [(a) << /S /JavaScript /JS (this.print()) >>] >>",
+    ],
+    "a program to launch": [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        _PAGES,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 50 50] /A << /S /Launch /F (cmd.exe) >> >>",
+    ],
+    "an embedded file": [
+        b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x.exe) 4 0 R] >> >> >>",
+        _PAGES,
+        _PAGE,
+        b"<< /Type /Filespec /F (x.exe) /EF << /F 5 0 R >> >>",
+        b"<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream",
+    ],
+    "an action on a page event": [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        _PAGES,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /AA << /O 4 0 R >> >>",
+        b"<< /S /URI /URI (https://example.com/) >>",
+    ],
+}
 
 
 def pdf_upload(name: str = "id.pdf", padding: int = 0) -> SimpleUploadedFile:

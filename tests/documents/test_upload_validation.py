@@ -129,3 +129,102 @@ def test_it_keeps_files_in_the_tests_own_media_root(media_root: Path, settings: 
 
     assert Path(default_storage.location) == media_root
     assert Path(settings.MEDIA_ROOT) == media_root
+
+
+def _bomb_png(width: int, height: int) -> bytes:
+    """A PNG header claiming ``width`` × ``height`` pixels, with almost no data (74 bytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(20_000, 20_000), (9_000, 9_000)])
+def test_an_image_claiming_too_many_pixels_is_refused_and_nothing_is_stored(
+    draft: Any, applicant: Any, media_root: Path, width: int, height: int
+) -> None:
+    bomb = SimpleUploadedFile("photo.png", _bomb_png(width, height), "image/png")
+    assert bomb.size < 100
+    with pytest.raises(ValidationFailed) as caught:
+        actions.upload_document(draft, applicant, "id-card", bomb)
+    assert "ภาพ" in str(caught.value.message)  # says it is about the image, in Thai
+    assert not EvidenceFile.objects.exists()
+    assert _files(media_root) == []
+
+
+def test_a_large_but_real_photo_is_accepted(draft: Any, applicant: Any) -> None:
+    photo = SimpleUploadedFile("photo.png", png_bytes((4000, 3000)), "image/png")
+    assert actions.upload_document(draft, applicant, "id-card", photo).content_type == "image/png"
+
+
+@pytest.mark.parametrize("kind", sorted(__import__("tests.factories").factories.HOSTILE_PDFS))
+def test_a_pdf_with_active_content_is_refused_and_nothing_is_stored(
+    draft: Any, applicant: Any, media_root: Path, kind: str
+) -> None:
+    from tests.factories import HOSTILE_PDFS
+
+    upload = SimpleUploadedFile("id.pdf", pdf_bytes(objects=HOSTILE_PDFS[kind]), "application/pdf")
+    with pytest.raises(ValidationFailed) as caught:
+        actions.upload_document(draft, applicant, "id-card", upload)
+    assert "PDF" in str(caught.value.message)
+    assert not EvidenceFile.objects.exists()
+    assert _files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        (
+            "HTML between a PDF header and an end marker",
+            b"%PDF-1.4\n<html><script>x</script></html>\n%%EOF\n",
+        ),
+        ("no cross-reference table", b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n%%EOF\n"),
+    ],
+)
+def test_a_pdf_that_does_not_parse_is_refused(
+    draft: Any, applicant: Any, media_root: Path, kind: str, data: bytes
+) -> None:
+    with pytest.raises(ValidationFailed):
+        actions.upload_document(draft, applicant, "id-card", SimpleUploadedFile("id.pdf", data))
+    assert not EvidenceFile.objects.exists()
+
+
+def test_a_password_protected_pdf_is_refused(draft: Any, applicant: Any) -> None:
+    import io
+
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    writer = PdfFileWriter()
+    writer.encrypt("owner", "user")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(ValidationFailed) as caught:
+        actions.upload_document(
+            draft, applicant, "id-card", SimpleUploadedFile("id.pdf", out.getvalue())
+        )
+    assert "รหัสผ่าน" in str(caught.value.message)
+
+
+def test_a_pdf_with_a_link_and_a_demo_scan_are_accepted(draft: Any, applicant: Any) -> None:
+    from eservice.demo.fakes import demo_pdf
+
+    linked = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 50 50] /A << /S /URI /URI (https://www.dopa.go.th/) >> >>",
+    ]
+    for upload in (SimpleUploadedFile("a.pdf", pdf_bytes(objects=linked)), demo_pdf("scan")):
+        actions.upload_document(draft, applicant, "id-card", upload)
+    assert EvidenceFile.objects.filter(application=draft).count() == 2

@@ -110,7 +110,12 @@ class SignatureSerializer(serializers.Serializer[Any]):
     intact = serializers.BooleanField()
     trusted = serializers.BooleanField(help_text="Signed by a key the platform CA certified.")
     whole_file = serializers.BooleanField(help_text="The signature covers the whole file.")
-    signer = serializers.CharField()
+    signer = serializers.CharField(
+        help_text="The organization the certificate names (an agency's Thai name)."
+    )
+    signer_en = serializers.CharField(
+        help_text="The certificate's common name (an agency's English name)."
+    )
     signed_at = serializers.DateTimeField(allow_null=True)
 
 

@@ -313,7 +313,10 @@ class SignatureCheck:
     intact: bool = False
     trusted: bool = False
     whole_file: bool = False
+    # Who the certificate names: its organization (an agency's Thai name) and its
+    # common name (the agency's English name), not the labels of X.509.
     signer: str = ""
+    signer_en: str = ""
     signer_fingerprint: str = ""
     signed_at: datetime | None = None
     problems: list[str] = field(default_factory=list)
@@ -354,8 +357,11 @@ def check(pdf: bytes, *, at: datetime | None = None) -> SignatureCheck:
     result.trusted = bool(status.trusted)
     result.whole_file = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
     cert = status.signing_cert
-    result.signer = cert.subject.human_friendly if cert is not None else ""
     if cert is not None:
+        names = cert.subject.native
+        common = str(names.get("common_name") or "")
+        result.signer = str(names.get("organization_name") or common)
+        result.signer_en = common or result.signer
         result.signer_fingerprint = hashlib.sha256(cert.dump()).hexdigest()
     result.signed_at = status.signer_reported_dt
     return result
