@@ -96,7 +96,9 @@ def test_a_new_draft_is_stored_with_its_answers_in_one_transaction(
 
     monkeypatch.setattr(actions, "record", crash)  # dies after the row, before the commit
     with pytest.raises(SystemExit):
-        actions.open_application(applicant, catalog.food_shop, client_key="k-crash", answers=answers)
+        actions.open_application(
+            applicant, catalog.food_shop, client_key="k-crash", answers=answers
+        )
     assert not Application.objects.filter(client_key="k-crash").exists()
     monkeypatch.undo()
     app, created = actions.open_application(
@@ -133,9 +135,7 @@ def test_of_requests_racing_with_one_key_exactly_one_creates(
     assert Application.objects.filter(client_key="k-race").count() == 1
 
 
-def test_the_same_file_sent_again_for_a_document_is_kept_once(
-    catalog: Any, applicant: Any
-) -> None:
+def test_the_same_file_sent_again_for_a_document_is_kept_once(catalog: Any, applicant: Any) -> None:
     """A retried upload whose answer was lost does not store a second copy."""
     from eservice.documents.models import EvidenceFile
     from tests.factories import pdf_upload

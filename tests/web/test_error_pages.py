@@ -31,9 +31,7 @@ def test_an_api_server_error_is_the_documented_json_error(db: None, broken_searc
     assert "disk is on fire" not in response.content.decode()
 
 
-def test_a_page_server_error_is_a_page_in_the_users_language(
-    db: None, broken_search: None
-) -> None:
+def test_a_page_server_error_is_a_page_in_the_users_language(db: None, broken_search: None) -> None:
     response = Client(raise_request_exception=False).get("/search/", {"q": "ภาษี"})
     assert response.status_code == 500
     body = response.content.decode()
