@@ -73,6 +73,7 @@ COMMANDS = {
     "opendata": "opendata",
     "import-laws": "import_laws",
     "worker": "worker",
+    "check-cases": "check_cases",
 }
 
 

@@ -108,6 +108,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return var, result.stdout
 
 
+def test_the_demo_holds_only_states_real_use_reaches(demo: tuple[Path, str]) -> None:
+    """Made through the actions, the demo keeps every rule `eservice check-cases` reads."""
+    var, _ = demo
+    checked = _eservice(var, "check-cases")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "All cases keep every rule." in checked.stdout
+    assert "FAIL" not in checked.stdout
+
+
 def test_the_demo_gives_citizen1_a_signed_document_whose_qr_link_verifies(
     demo: tuple[Path, str],
 ) -> None:
@@ -251,7 +260,7 @@ def test_the_ckanapi_command_searches_the_demos_open_data(demo: tuple[Path, str]
         found = json.loads(search.stdout)
         names = {r["name"] for r in found["results"]}
         assert {"service-performance", "nonthaburi-city-service-performance"} <= names
-        # The archive gives the demo a year of months to chart.
+        # The archive gives the demo six months to chart.
         page = httpx.get(f"{base}/dataset/nonthaburi-city-service-performance", timeout=30)
         assert page.text.count("<svg") >= 3
         csv_url = next(

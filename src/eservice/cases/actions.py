@@ -561,7 +561,20 @@ def accept_documents(app: Application, officer: User) -> Application:
 
 
 def _finish_current_step(app: Application, officer: User, note: str) -> StepInstance:
-    instance = app.steps.select_for_update().get(position=app.current_step or 0)
+    instance = (
+        app.steps.select_for_update()
+        .filter(position=app.current_step or 0, completed_at__isnull=True)
+        .first()
+    )
+    if instance is None:
+        # A state no action leaves a case in (data written around the actions).
+        raise InvalidTransition(
+            _(
+                "This case's step %(n)s has no record, so it cannot go on. Ask the platform "
+                "administrator to check the case (eservice check-cases)."
+            )
+            % {"n": app.current_step}
+        )
     instance.completed_at, instance.completed_by, instance.note = now(), officer, note
     instance.save(update_fields=["completed_at", "completed_by", "note"])
     return instance
@@ -575,7 +588,9 @@ def complete_step(app: Application, officer: User, note: str = "") -> Applicatio
         app = _locked(app)
         if app.status != Status.IN_REVIEW or app.current_step is None:
             raise InvalidTransition(_("There is no step in progress."))
-        step = app.service_version.steps.get(position=app.current_step)
+        step = app.service_version.steps.filter(position=app.current_step).first()
+        if step is None:
+            raise InvalidTransition(_("There is no step in progress."))
         _officer(app, officer, "complete_step", minimum=step.role)
         last = app.service_version.steps.count()
         if app.current_step >= last:

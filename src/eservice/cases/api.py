@@ -24,7 +24,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -71,6 +70,7 @@ from eservice.catalog.serializers import error_responses
 from eservice.catalog.services import active_services
 from eservice.core.errors import Forbidden, NotFound, ValidationFailed
 from eservice.core.i18n import current_language
+from eservice.core.pagination import Pagination
 from eservice.core.parsers import JSONParser
 
 APPLICANT_TAG = "Applications"
@@ -364,7 +364,7 @@ def _queue_agency(user: User, code: str) -> Agency:
     raise ValidationFailed(_("The request has errors."), {"agency": [_("This field is required.")]})
 
 
-class QueuePagination(LimitOffsetPagination):
+class QueuePagination(Pagination):
     """Limit/offset pages whose count stops at QUEUE_COUNT_CAP + 1 ("more than the cap")."""
 
     def get_count(self, queryset: Any) -> int:

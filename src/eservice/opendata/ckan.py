@@ -30,6 +30,7 @@ from eservice.opendata.publish import LICENSE_ID, LICENSE_TITLE, LICENSE_URL
 
 CKAN_VERSION = "2.10.4"  # the Action API version these actions follow
 ROWS_DEFAULT, ROWS_MAX = 10, 1000
+OFFSET_MAX = 1_000_000  # as the platform's API (core.pagination)
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
 FILTER_FIELDS = frozenset(
     {
@@ -102,16 +103,25 @@ def _base() -> str:
 
 
 def _int(params: dict[str, Any], key: str, default: int, maximum: int | None = None) -> int:
+    """A natural number: clamped to ``maximum`` (as CKAN does rows), and never beyond
+    OFFSET_MAX, the bound of every paged list (a Validation Error beyond)."""
     value = params.get(key)
     if value in (None, ""):
         return default
+    text = str(value).strip()
+    if len(text) > 12:
+        raise ValidationError({key: [f"Must be at most {OFFSET_MAX}"]})
     try:
-        number = int(str(value))
+        number = int(text)
     except ValueError:
         raise ValidationError({key: ["Invalid integer"]}) from None
     if number < 0:
         raise ValidationError({key: ["Must be a natural number"]})
-    return min(number, maximum) if maximum is not None else number
+    if maximum is not None:
+        return min(number, maximum)
+    if number > OFFSET_MAX:
+        raise ValidationError({key: [f"Must be at most {OFFSET_MAX}"]})
+    return number
 
 
 def _bool(value: Any) -> bool:
